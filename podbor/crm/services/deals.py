@@ -1,0 +1,313 @@
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from podbor.accounts.models import User
+from podbor.crm.models import (
+    Company,
+    Contact,
+    CustomField,
+    Deal,
+    LostReason,
+    Pipeline,
+    Stage,
+    StageChange,
+    TimelineEntry,
+)
+from podbor.crm.selectors import users_assignable_by
+from podbor.crm.services.custom_fields import custom_fields_for, custom_values_clean
+from podbor.crm.services.timeline import timeline_add
+from podbor.events.services import event_record
+from podbor.lib.errors import GuardFailed, ValidationFailed
+
+# Built-in deal fields a stage may require, with their labels.
+BUILTIN_REQUIRED = {
+    "title": gettext_lazy("title"),
+    "contact": gettext_lazy("contact"),
+    "company": gettext_lazy("company"),
+    "responsible": gettext_lazy("responsible"),
+    "source": gettext_lazy("source"),
+    "budget_planned": gettext_lazy("planned budget"),
+    "budget_actual": gettext_lazy("actual budget"),
+    "parent": gettext_lazy("parent deal"),
+}
+
+
+def _actor_id(actor: User | None) -> int | None:
+    return actor.pk if actor is not None else None
+
+
+def _check_responsible(actor: User | None, responsible: User | None, errors: dict) -> None:
+    if responsible is None or actor is None:
+        return
+    if not users_assignable_by(actor).filter(pk=responsible.pk).exists():
+        errors["responsible"] = [_("You cannot make this user responsible.")]
+
+
+@transaction.atomic
+def deal_create(
+    *,
+    actor: User | None,
+    title: str,
+    pipeline: Pipeline,
+    stage: Stage | None = None,
+    contact: Contact | None = None,
+    company: Company | None = None,
+    responsible: User | None = None,
+    source: str = "",
+    budget_planned: Decimal | None = None,
+    budget_actual: Decimal | None = None,
+    parent: Deal | None = None,
+    custom: dict | None = None,
+) -> Deal:
+    errors: dict[str, list[str]] = {}
+    title = (title or "").strip()
+    if not title:
+        title = contact.full_name if contact is not None and contact.full_name else ""
+    if not title:
+        errors["title"] = [_("A deal needs a title.")]
+    if stage is None:
+        stage = pipeline.first_open_stage()
+        if stage is None:
+            errors["pipeline"] = [_("This pipeline has no open stage.")]
+    elif stage.pipeline_id != pipeline.pk:
+        errors["stage"] = [_("This stage belongs to another pipeline.")]
+    elif stage.is_closed:
+        errors["stage"] = [_("A new deal cannot start on a closed stage.")]
+    if responsible is None and actor is not None and actor.role == User.Role.MANAGER:
+        responsible = actor
+    _check_responsible(actor, responsible, errors)
+    custom_clean = {}
+    try:
+        custom_clean = custom_values_clean(entity=CustomField.Entity.DEAL, values=custom or {}, pipeline=pipeline)
+    except ValidationFailed as exc:
+        errors |= exc.fields
+    if errors:
+        raise ValidationFailed(_("The deal has errors."), fields=errors)
+    now = timezone.now()
+    team = responsible.team if responsible is not None else (actor.team if actor is not None else None)
+    deal = Deal.objects.create(
+        title=title,
+        pipeline=pipeline,
+        stage=stage,
+        contact=contact,
+        company=company,
+        responsible=responsible,
+        team=team,
+        source=(source or "").strip(),
+        budget_planned=budget_planned,
+        budget_actual=budget_actual,
+        parent=parent,
+        custom=custom_clean,
+        stage_entered_at=now,
+        created_by=actor,
+    )
+    StageChange.objects.create(deal=deal, from_stage=None, to_stage=stage, actor=actor, at=now)
+    if contact is not None and contact.team_id is None and team is not None:
+        Contact.objects.filter(pk=contact.pk).update(team=team)
+    timeline_add(
+        kind=TimelineEntry.Kind.SYSTEM,
+        deal=deal,
+        author=actor,
+        text=_("Deal created in “%(pipeline)s”, stage “%(stage)s”") % {"pipeline": pipeline.name, "stage": stage.name},
+        data={"stage": stage.pk},
+    )
+    event_record(
+        kind="deal.created",
+        deal_id=deal.pk,
+        contact_id=deal.contact_id,
+        actor_id=_actor_id(actor),
+        payload={"pipeline": pipeline.pk, "stage": stage.pk, "source": deal.source},
+    )
+    return deal
+
+
+_DEAL_FIELDS = {"title", "contact", "company", "responsible", "source", "budget_planned", "budget_actual", "custom"}
+
+
+@transaction.atomic
+def deal_update(*, deal: Deal, actor: User | None, **changes) -> Deal:
+    """Change only the given fields; ``custom`` merges into the current values."""
+    unknown = set(changes) - _DEAL_FIELDS
+    if unknown:
+        raise ValidationFailed(_("Unknown fields."), fields={f: [_("Unknown field.")] for f in sorted(unknown)})
+    errors: dict[str, list[str]] = {}
+    if "title" in changes:
+        changes["title"] = (changes["title"] or "").strip()
+        if not changes["title"]:
+            errors["title"] = [_("A deal needs a title.")]
+    if "source" in changes:
+        changes["source"] = (changes["source"] or "").strip()
+    if "responsible" in changes:
+        _check_responsible(actor, changes["responsible"], errors)
+    if "custom" in changes:
+        try:
+            changes["custom"] = custom_values_clean(
+                entity=CustomField.Entity.DEAL, values=changes["custom"] or {}, current=deal.custom,
+                pipeline=deal.pipeline,
+            )
+        except ValidationFailed as exc:
+            errors |= exc.fields
+    if errors:
+        raise ValidationFailed(_("The deal has errors."), fields=errors)
+
+    changed: dict[str, object] = {}
+    for field, value in changes.items():
+        old = getattr(deal, field)
+        if field == "custom":
+            diff = sorted(k for k in set(old) | set(value) if old.get(k) != value.get(k))
+            if diff:
+                changed["custom"] = {k: old.get(k) for k in diff}
+                deal.custom = value
+            continue
+        if old != value:
+            changed[field] = str(old) if old is not None else None
+            setattr(deal, field, value)
+    if "responsible" in changed and deal.responsible is not None:
+        deal.team = deal.responsible.team
+    if not changed:
+        return deal
+    deal.save()
+    timeline_add(
+        kind=TimelineEntry.Kind.SYSTEM,
+        deal=deal,
+        author=actor,
+        text=_("Deal changed: %(fields)s") % {"fields": ", ".join(sorted(changed))},
+        data={"before": changed},
+    )
+    event_record(
+        kind="deal.updated",
+        deal_id=deal.pk,
+        contact_id=deal.contact_id,
+        actor_id=_actor_id(actor),
+        payload={"fields": sorted(changed), "custom": sorted(changed.get("custom", {}))},
+    )
+    return deal
+
+
+def _is_filled(value) -> bool:
+    return value not in (None, "", [], {})
+
+
+def deal_stage_missing_fields(*, deal: Deal, stage: Stage) -> list[dict[str, str]]:
+    """What the stage's guard wants that the deal lacks: ``[{"field", "label", "message"}]``."""
+    missing = []
+    custom_defs = None
+    for code in stage.required_fields or []:
+        if code in BUILTIN_REQUIRED:
+            if not _is_filled(getattr(deal, code if code not in ("contact", "company", "responsible", "parent")
+                                      else f"{code}_id")):
+                label = str(BUILTIN_REQUIRED[code])
+                missing.append({"field": code, "label": label, "message": _("Fill in “%s”.") % label})
+            continue
+        if custom_defs is None:
+            custom_defs = custom_fields_for(CustomField.Entity.DEAL, deal.pipeline)
+        if not _is_filled(deal.custom.get(code)):
+            label = custom_defs[code].name if code in custom_defs else code
+            missing.append({"field": f"custom.{code}", "label": label, "message": _("Fill in “%s”.") % label})
+    return missing
+
+
+@transaction.atomic
+def deal_move_to_stage(
+    *, deal: Deal, stage: Stage, actor: User | None, lost_reason: LostReason | None = None
+) -> Deal:
+    """Move the deal; refused with the missing fields when the stage's guard fails (nothing changes)."""
+    deal = Deal.objects.select_for_update().get(pk=deal.pk)
+    if stage.pipeline_id != deal.pipeline_id:
+        raise ValidationFailed(_("This stage belongs to another pipeline."),
+                               fields={"stage": [_("This stage belongs to another pipeline.")]})
+    if stage.pk == deal.stage_id:
+        return deal
+    if stage.kind == Stage.Kind.LOST:
+        if lost_reason is None:
+            raise ValidationFailed(_("Say why the deal is lost."), fields={"lost_reason": [_("Required.")]})
+        if lost_reason.pipeline_id != deal.pipeline_id:
+            raise ValidationFailed(_("This reason belongs to another pipeline."),
+                                   fields={"lost_reason": [_("This reason belongs to another pipeline.")]})
+    else:
+        missing = deal_stage_missing_fields(deal=deal, stage=stage)
+        if missing:
+            raise GuardFailed(
+                _("Fill in these fields before moving to “%(stage)s”: %(fields)s")
+                % {"stage": stage.name, "fields": ", ".join(m["label"] for m in missing)},
+                missing=missing,
+            )
+    now = timezone.now()
+    previous = deal.stage
+    StageChange.objects.create(
+        deal=deal,
+        from_stage=previous,
+        to_stage=stage,
+        actor=actor,
+        at=now,
+        seconds_on_previous=max(0, int((now - deal.stage_entered_at).total_seconds())),
+    )
+    deal.stage = stage
+    deal.stage_entered_at = now
+    deal.closed_at = now if stage.is_closed else None
+    deal.lost_reason = lost_reason if stage.kind == Stage.Kind.LOST else None
+    deal.save()
+    text = _("Stage: “%(from)s” → “%(to)s”") % {"from": previous.name, "to": stage.name}
+    if lost_reason is not None:
+        text += " — " + lost_reason.name
+    timeline_add(
+        kind=TimelineEntry.Kind.STAGE,
+        deal=deal,
+        author=actor,
+        text=text,
+        data={"from": previous.pk, "to": stage.pk, "lost_reason": lost_reason.pk if lost_reason else None},
+    )
+    event_record(
+        kind="deal.stage_changed",
+        deal_id=deal.pk,
+        contact_id=deal.contact_id,
+        actor_id=_actor_id(actor),
+        payload={"from": previous.pk, "to": stage.pk, "pipeline": deal.pipeline_id, "kind": stage.kind},
+    )
+    return deal
+
+
+@transaction.atomic
+def deal_close_lost(*, deal: Deal, reason: LostReason | None, actor: User | None, stage: Stage | None = None) -> Deal:
+    """Close as lost on the pipeline's lost stage (or the given one); a reason is required."""
+    if reason is None:
+        raise ValidationFailed(_("Say why the deal is lost."), fields={"lost_reason": [_("Required.")]})
+    if stage is None:
+        stage = deal.pipeline.stages.filter(kind=Stage.Kind.LOST).order_by("order", "id").first()
+        if stage is None:
+            raise ValidationFailed(_("This pipeline has no lost stage."), fields={"stage": [_("No lost stage.")]})
+    elif stage.kind != Stage.Kind.LOST:
+        raise ValidationFailed(_("Not a lost stage."), fields={"stage": [_("Not a lost stage.")]})
+    return deal_move_to_stage(deal=deal, stage=stage, actor=actor, lost_reason=reason)
+
+
+@transaction.atomic
+def deal_link(*, deal: Deal, parent: Deal | None, actor: User | None) -> Deal:
+    """Make ``parent`` the deal's parent (None unlinks). A deal cannot be its own ancestor."""
+    if parent is not None:
+        ancestor = parent
+        while ancestor is not None:
+            if ancestor.pk == deal.pk:
+                raise ValidationFailed(_("A deal cannot be linked under itself."),
+                                       fields={"parent": [_("That would make a loop.")]})
+            ancestor = ancestor.parent
+    old = deal.parent
+    if (old.pk if old else None) == (parent.pk if parent else None):
+        return deal
+    deal.parent = parent
+    deal.save(update_fields=["parent", "updated_at"])
+    if parent is not None:
+        text = _("Linked to deal “%(title)s”") % {"title": parent.title}
+        timeline_add(kind=TimelineEntry.Kind.SYSTEM, deal=parent, author=actor,
+                     text=_("Linked deal added: “%(title)s”") % {"title": deal.title})
+    else:
+        text = _("Unlinked from deal “%(title)s”") % {"title": old.title}
+    timeline_add(kind=TimelineEntry.Kind.SYSTEM, deal=deal, author=actor, text=text,
+                 data={"parent": parent.pk if parent else None})
+    event_record(kind="deal.linked", deal_id=deal.pk, actor_id=_actor_id(actor),
+                 payload={"parent": parent.pk if parent else None})
+    return deal

@@ -1,0 +1,46 @@
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from podbor.accounts.models import User
+from podbor.crm.models import Contact, Deal, TimelineEntry
+from podbor.events.services import event_record
+from podbor.lib.errors import ValidationFailed
+
+
+def timeline_add(
+    *,
+    kind: str,
+    text: str = "",
+    deal: Deal | None = None,
+    contact: Contact | None = None,
+    author: User | None = None,
+    data: dict | None = None,
+) -> TimelineEntry:
+    if contact is None and deal is not None:
+        contact = deal.contact
+    return TimelineEntry.objects.create(
+        kind=kind,
+        text=text,
+        deal=deal,
+        contact=contact,
+        author=author,
+        data=data or {},
+        created_at=timezone.now(),
+    )
+
+
+def note_add(*, actor: User, text: str, deal: Deal | None = None, contact: Contact | None = None) -> TimelineEntry:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed(_("A note cannot be empty."), fields={"text": [_("Write something.")]})
+    if deal is None and contact is None:
+        raise ValidationFailed(_("A note belongs to a deal or a contact."), fields={"deal": [_("Required.")]})
+    entry = timeline_add(kind=TimelineEntry.Kind.NOTE, text=text, deal=deal, contact=contact, author=actor)
+    event_record(
+        kind="note.added",
+        deal_id=deal.pk if deal else None,
+        contact_id=entry.contact_id,
+        actor_id=actor.pk,
+        payload={"entry": entry.pk},
+    )
+    return entry

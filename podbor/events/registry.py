@@ -1,0 +1,16 @@
+"""Who listens to which domain event kind. Consumer apps subscribe in their AppConfig.ready()."""
+
+from collections import defaultdict
+from collections.abc import Callable
+
+Handler = Callable[..., None]
+_subscribers: dict[str, dict[str, Handler]] = defaultdict(dict)
+
+
+def subscribe(kind: str, name: str, handler: Handler) -> None:
+    """Register ``handler(event)`` under a stable ``name`` (the name records what was handled)."""
+    _subscribers[kind][name] = handler
+
+
+def subscribers_for(kind: str) -> dict[str, Handler]:
+    return dict(_subscribers.get(kind, {})) | dict(_subscribers.get("*", {}))

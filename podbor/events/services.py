@@ -1,0 +1,60 @@
+import logging
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from podbor.events.models import DomainEvent, EventHandled
+from podbor.events.registry import subscribers_for
+
+logger = logging.getLogger(__name__)
+
+
+def event_record(
+    *,
+    kind: str,
+    deal_id: int | None = None,
+    contact_id: int | None = None,
+    actor_id: int | None = None,
+    payload: dict | None = None,
+) -> DomainEvent:
+    """Write the outbox row in the caller's transaction and have it dispatched after commit."""
+    event = DomainEvent.objects.create(
+        kind=kind, deal_id=deal_id, contact_id=contact_id, actor_id=actor_id, payload=payload or {}
+    )
+    from podbor.events.tasks import events_dispatch  # the task module imports this one
+
+    transaction.on_commit(lambda: _enqueue_dispatch(events_dispatch))
+    return event
+
+
+def _enqueue_dispatch(task) -> None:
+    try:
+        task.enqueue()
+    except Exception:  # the queue being down must not fail the request: the sweeper catches up
+        logger.warning("could not enqueue event dispatch; the sweeper will pick it up", exc_info=True)
+
+
+def events_dispatch_pending(*, limit: int = 500, older_than: timedelta | None = None) -> int:
+    """Hand undispatched events to their subscribers. Safe to run twice and from several workers."""
+    pending = DomainEvent.objects.filter(dispatched_at__isnull=True).order_by("id")
+    if older_than is not None:
+        pending = pending.filter(created_at__lte=timezone.now() - older_than)
+    done = 0
+    for event in pending[:limit]:
+        for name, handler in subscribers_for(event.kind).items():
+            if EventHandled.objects.filter(event=event, subscriber=name).exists():
+                continue
+            try:
+                with transaction.atomic():
+                    EventHandled.objects.create(event=event, subscriber=name)
+                    handler(event)
+            except IntegrityError:
+                continue  # another worker handled it
+            except Exception:
+                logger.exception("subscriber %s failed on event %s; it will be retried", name, event.pk)
+                break
+        else:
+            DomainEvent.objects.filter(pk=event.pk, dispatched_at__isnull=True).update(dispatched_at=timezone.now())
+            done += 1
+    return done

@@ -1,0 +1,18 @@
+from datetime import timedelta
+
+from django_tasks import task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from podbor.events.services import events_dispatch_pending
+
+
+@task()
+def events_dispatch() -> int:
+    return events_dispatch_pending()
+
+
+@db_periodic_task(crontab(minute="*"))
+def events_sweep() -> int:
+    """Finishes whatever a crash or a lost job left behind."""
+    return events_dispatch_pending(older_than=timedelta(seconds=30))

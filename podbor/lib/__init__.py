@@ -1,0 +1,1 @@
+"""Plain helpers that are not Django apps. Nothing here imports an app."""
