@@ -22,15 +22,19 @@ def event_record(
     event = DomainEvent.objects.create(
         kind=kind, deal_id=deal_id, contact_id=contact_id, actor_id=actor_id, payload=payload or {}
     )
-    from podbor.events.tasks import events_dispatch  # the task module imports this one
-
-    transaction.on_commit(lambda: _enqueue_dispatch(events_dispatch))
+    # One dispatch job per transaction is enough: it handles every pending event. (A rollback clears
+    # run_on_commit, so checking it never leaves events without a job.)
+    pending = transaction.get_connection().run_on_commit
+    if not any(entry[1] is _enqueue_dispatch for entry in pending):
+        transaction.on_commit(_enqueue_dispatch)
     return event
 
 
-def _enqueue_dispatch(task) -> None:
+def _enqueue_dispatch() -> None:
+    from podbor.events.tasks import events_dispatch  # the task module imports this one
+
     try:
-        task.enqueue()
+        events_dispatch.enqueue()
     except Exception:  # the queue being down must not fail the request: the sweeper catches up
         logger.warning("could not enqueue event dispatch; the sweeper will pick it up", exc_info=True)
 
