@@ -140,7 +140,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # run_huey installs its own handler on "huey"; without this every line prints twice.
+        "huey": {"level": "INFO", "propagate": False},
+    },
 }
 
 # How many cards a board column shows before "show more".
