@@ -9,6 +9,22 @@ from podbor.crm.models import CustomField, LostReason, Pipeline, Stage
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_run_inline():
+    """Background jobs run inline, in memory, unless a test starts a real worker (it switches this off)."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = False
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness costs ~0.3 s a user; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def team_a(db) -> Team:
     return Team.objects.create(name="Команда А")

@@ -1,5 +1,6 @@
 """Podbor's settings: one file, read from the environment. The defaults run on SQLite with no other service."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -29,6 +30,8 @@ INSTALLED_APPS = [
     "podbor.accounts",
     "podbor.events",
     "podbor.crm",
+    "podbor.messaging",
+    "podbor.intake",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +81,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # A file, not shared-cache memory: concurrency tests need SQLite's real locking and busy timeout. One per
+    # process, so that parallel test runs do not share it; the test runner deletes it at the end.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -99,6 +105,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "podbor" / "static"]
+WHITENOISE_USE_FINDERS = DEBUG  # runserver in development serves from the app folders, no collectstatic needed
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the board's drag-and-drop reads it for its fetch() calls

@@ -95,6 +95,8 @@ class Contact(models.Model):
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     middle_name = models.CharField(_("middle name"), max_length=150, blank=True)
     name_folded = models.CharField(max_length=460, blank=True, db_index=True, editable=False)
+    # Spelling-independent key (podbor.lib.translit.name_key): finds 'Yulia Ivanova' for 'Иванова Юлия'.
+    name_key = models.CharField(max_length=300, blank=True, db_index=True, editable=False)
     city = models.CharField(_("city"), max_length=120, blank=True)
     address = models.CharField(_("address"), max_length=500, blank=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True, default="")
@@ -107,6 +109,9 @@ class Contact(models.Model):
     team = models.ForeignKey(Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True)
     custom = models.JSONField(_("custom fields"), default=dict, blank=True)
+    # A merged contact stays (its old links still lead somewhere) but is hidden from every list.
+    merged_into = models.ForeignKey("self", verbose_name=_("merged into"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -121,6 +126,26 @@ class Contact(models.Model):
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+
+class PossibleDuplicate(models.Model):
+    """Two contacts that look like one person but were not merged automatically; shown on both cards."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="possible_duplicates")
+    other = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=255)
+    score = models.PositiveSmallIntegerField(_("similarity, %"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [models.UniqueConstraint(fields=["contact", "other"], name="possible_duplicate_pair")]
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} ~ {self.other_id}: {self.reason}"
 
 
 class ContactPhone(models.Model):

@@ -31,7 +31,7 @@ def deals_visible_to(user: User) -> QuerySet[Deal]:
 
 
 def contacts_visible_to(user: User) -> QuerySet[Contact]:
-    contacts = Contact.objects.all()
+    contacts = Contact.objects.filter(merged_into__isnull=True)
     if not user.is_authenticated or not user.is_active:
         return contacts.none()
     if user.is_admin:
@@ -69,6 +69,8 @@ def tasks_visible_to(user: User) -> QuerySet[Task]:
 def users_assignable_by(user: User) -> QuerySet[User]:
     """Whom the user may make responsible for a deal or a task."""
     users = User.objects.filter(is_active=True)
+    if not user.is_authenticated or not user.is_active:
+        return users.none()
     if user.is_admin:
         return users
     if user.team_id is None:
@@ -104,8 +106,9 @@ def deals_search(deals: QuerySet[Deal], q: str) -> QuerySet[Deal]:
     if not q:
         return deals
     matching_contacts = contacts_search(Contact.objects.all(), q).values("pk")
-    if "@" in q or looks_like_phone(q):
+    if "@" in q:
         return deals.filter(contact__in=matching_contacts)
+    # A phone-like query may still be part of a title ("смена 2024-05").
     return deals.filter(Q(title__icontains=q) | Q(contact__in=matching_contacts))
 
 
@@ -115,6 +118,9 @@ def timeline_of_deal(deal: Deal) -> QuerySet[TimelineEntry]:
 
 def timeline_of_contact(contact: Contact, *, deals: QuerySet[Deal]) -> QuerySet[TimelineEntry]:
     """The contact's own entries and those of the deals of theirs that the reader may see."""
+    # A deal's entries carry its contact too: those of deals the reader may not see must stay hidden.
     return TimelineEntry.objects.filter(
-        Q(contact=contact) | Q(deal__in=deals.filter(contact=contact))
+        Q(contact=contact, deal__isnull=True)
+        | Q(contact=contact, deal__in=deals)
+        | Q(deal__in=deals.filter(contact=contact))
     ).select_related("author", "deal")

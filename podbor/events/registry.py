@@ -14,3 +14,8 @@ def subscribe(kind: str, name: str, handler: Handler) -> None:
 
 def subscribers_for(kind: str) -> dict[str, Handler]:
     return dict(_subscribers.get(kind, {})) | dict(_subscribers.get("*", {}))
+
+
+def unsubscribe(kind: str, name: str) -> None:
+    """Forget a handler (tests register their own and must leave the registry as they found it)."""
+    _subscribers.get(kind, {}).pop(name, None)

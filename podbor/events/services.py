@@ -40,25 +40,44 @@ def _enqueue_dispatch() -> None:
 
 
 def events_dispatch_pending(*, limit: int = 500, older_than: timedelta | None = None) -> int:
-    """Hand undispatched events to their subscribers. Safe to run twice and from several workers."""
+    """Hand undispatched events to their subscribers. Safe to run twice and from several workers.
+
+    An event whose subscriber fails stays pending for the next run; the events after it go on, and
+    ``limit`` counts dispatched events so that a pile of failing ones cannot starve the rest.
+    """
     pending = DomainEvent.objects.filter(dispatched_at__isnull=True).order_by("id")
     if older_than is not None:
         pending = pending.filter(created_at__lte=timezone.now() - older_than)
-    done = 0
-    for event in pending[:limit]:
-        for name, handler in subscribers_for(event.kind).items():
-            if EventHandled.objects.filter(event=event, subscriber=name).exists():
-                continue
+    done, after = 0, 0
+    while done < limit:
+        batch = list(pending.filter(id__gt=after)[:limit])
+        if not batch:
+            break
+        for event in batch:
+            after = event.pk
+            results = [_handle(event, name, handler) for name, handler in subscribers_for(event.kind).items()]
+            if all(results):
+                DomainEvent.objects.filter(pk=event.pk, dispatched_at__isnull=True).update(dispatched_at=timezone.now())
+                done += 1
+                if done >= limit:
+                    break
+    return done
+
+
+def _handle(event: DomainEvent, name: str, handler) -> bool:
+    """Run one subscriber once: True when it has handled the event (now or before), False when it failed."""
+    if EventHandled.objects.filter(event=event, subscriber=name).exists():
+        return True
+    try:
+        with transaction.atomic():
             try:
                 with transaction.atomic():
                     EventHandled.objects.create(event=event, subscriber=name)
-                    handler(event)
             except IntegrityError:
-                continue  # another worker handled it
-            except Exception:
-                logger.exception("subscriber %s failed on event %s; it will be retried", name, event.pk)
-                break
-        else:
-            DomainEvent.objects.filter(pk=event.pk, dispatched_at__isnull=True).update(dispatched_at=timezone.now())
-            done += 1
-    return done
+                return True  # another worker handled it
+            # The mark and the handler's own writes commit together, or neither does.
+            handler(event)
+    except Exception:
+        logger.exception("subscriber %s failed on event %s; it will be retried", name, event.pk)
+        return False
+    return True

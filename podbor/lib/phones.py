@@ -15,8 +15,8 @@ class Phone:
 def phone_normalize(raw: str, region: str = "RU") -> Phone:
     """'8 (999) 123-45-67', '+7 999 1234567' and '9991234567' are all +79991234567.
 
-    An invalid number is kept as entered with ``valid=False``; it still gets a digits-only ``e164``
-    when it has enough digits, so that an exact repeat of the same bad number still matches.
+    An invalid number is kept as entered with ``valid=False``; it still gets an ``e164`` when it has at least
+    seven digits, so that an exact repeat of the same bad number still matches.
     """
     text = (raw or "").strip()
     if not text:
@@ -29,8 +29,12 @@ def phone_normalize(raw: str, region: str = "RU") -> Phone:
         number = phonenumbers.parse(candidate, region)
     except phonenumbers.NumberParseException:
         return Phone(raw=text, e164=("+" + digits) if len(digits) >= 7 else "", valid=False)
+    valid = phonenumbers.is_valid_number(number)
+    if not valid and len(digits) < 7:
+        # phonenumbers happily parses "12345" as +712345: too short to be anyone's number or to match on.
+        return Phone(raw=text, e164="", valid=False)
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return Phone(raw=text, e164=e164, valid=phonenumbers.is_valid_number(number))
+    return Phone(raw=text, e164=e164, valid=valid)
 
 
 def phone_format(e164: str) -> str:

@@ -10,6 +10,7 @@ from podbor.crm.services.deals import (
     deal_stage_missing_fields,
     deal_update,
 )
+from podbor.crm.services.duplicates import contact_enrich, contact_merge, possible_duplicates_find
 from podbor.crm.services.tasks import task_checklist_set, task_complete, task_create, task_reopen
 from podbor.crm.services.timeline import note_add, timeline_add
 
@@ -17,6 +18,8 @@ __all__ = [
     "company_create",
     "company_update",
     "contact_create",
+    "contact_enrich",
+    "contact_merge",
     "contact_update",
     "deal_close_lost",
     "deal_create",
@@ -25,6 +28,7 @@ __all__ = [
     "deal_stage_missing_fields",
     "deal_update",
     "note_add",
+    "possible_duplicates_find",
     "task_checklist_set",
     "task_complete",
     "task_create",

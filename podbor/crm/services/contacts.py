@@ -5,12 +5,13 @@ from django.utils.translation import gettext as _
 
 from podbor.accounts.models import Team, User
 from podbor.crm.models import Company, Contact, ContactEmail, ContactPhone, CustomField, Tag, TimelineEntry
-from podbor.crm.services.custom_fields import custom_values_clean
-from podbor.crm.services.timeline import timeline_add
+from podbor.crm.services.custom_fields import custom_fields_for, custom_values_clean
+from podbor.crm.services.timeline import changed_fields_label, timeline_add
 from podbor.events.services import event_record
 from podbor.lib.errors import ValidationFailed
 from podbor.lib.names import email_is_valid, email_normalize, full_name_split, name_clean, name_fold
 from podbor.lib.phones import phone_normalize
+from podbor.lib.translit import name_key
 
 _UNSET = object()
 
@@ -89,6 +90,7 @@ def contact_create(
     tags: list[str] | None = None,
     custom: dict | None = None,
 ) -> Contact:
+    first_name, last_name, middle_name = name_clean(first_name), name_clean(last_name), name_clean(middle_name)
     if full_name and not (first_name or last_name or middle_name):
         last_name, first_name, middle_name = full_name_split(full_name)
     errors: dict[str, list[str]] = {}
@@ -109,9 +111,9 @@ def contact_create(
     if team is None and actor is not None and not actor.is_admin:
         team = actor.team
     contact = Contact(
-        first_name=name_clean(first_name),
-        last_name=name_clean(last_name),
-        middle_name=name_clean(middle_name),
+        first_name=first_name,
+        last_name=last_name,
+        middle_name=middle_name,
         city=(city or "").strip(),
         address=(address or "").strip(),
         gender=gender,
@@ -123,6 +125,7 @@ def contact_create(
         custom=custom_clean,
     )
     contact.name_folded = _name_folded(contact)
+    contact.name_key = name_key(contact.last_name, contact.first_name)
     contact.save()
     _set_phones(contact, clean_phones)
     _set_emails(contact, clean_emails)
@@ -165,6 +168,14 @@ def contact_update(*, contact: Contact, actor: User | None, **changes) -> Contac
             )
         except ValidationFailed as exc:
             errors |= exc.fields
+    names_after = [
+        name_clean(changes[f]) if f in changes else getattr(contact, f)
+        for f in ("first_name", "last_name", "middle_name")
+    ]
+    phones_after = clean_phones if clean_phones is not None else contact.phones.exists()
+    emails_after = clean_emails if clean_emails is not None else contact.emails.exists()
+    if not errors and not (any(names_after) or phones_after or emails_after):
+        errors["full_name"] = [_("Give a name, a phone or an email.")]
     if errors:
         raise ValidationFailed(_("The contact has errors."), fields=errors)
 
@@ -176,6 +187,12 @@ def contact_update(*, contact: Contact, actor: User | None, **changes) -> Contac
         elif field in _CONTACT_TEXT_FIELDS:
             value = (value or "").strip()
         old = getattr(contact, field)
+        if field == "custom":
+            diff = sorted(k for k in set(old) | set(value) if old.get(k) != value.get(k))
+            if diff:
+                before["custom"] = {k: old.get(k) for k in diff}
+                contact.custom = value
+            continue
         if old != value:
             before[field] = str(old) if old is not None else None
             setattr(contact, field, value)
@@ -190,13 +207,18 @@ def contact_update(*, contact: Contact, actor: User | None, **changes) -> Contac
     if tags is not None:
         _set_tags(contact, tags)
     contact.name_folded = _name_folded(contact)
-    contact.save()
+    contact.name_key = name_key(contact.last_name, contact.first_name)
+    # Only what changed plus the derived, non-editable columns (name_folded…): a stale instance must not write
+    # back fields others changed meanwhile, such as the team deal_create gives an unowned contact.
+    derived = [f.name for f in Contact._meta.concrete_fields if not f.editable and not f.primary_key]
+    contact.save(update_fields=[f for f in before if f not in ("phones", "emails")] + derived)
     if before:
         timeline_add(
             kind=TimelineEntry.Kind.SYSTEM,
             contact=contact,
             author=actor,
-            text=_("Contact changed: %(fields)s") % {"fields": ", ".join(sorted(before))},
+            text=_("Contact changed: %(fields)s") % {"fields": changed_fields_label(
+                Contact, before, {c: f.name for c, f in custom_fields_for(CustomField.Entity.CONTACT).items()})},
             data={"before": before},
         )
         event_record(

@@ -20,7 +20,7 @@ def custom_fields_for(entity: str, pipeline: Pipeline | None = None) -> dict[str
 
 def _clean_value(field: CustomField, value):
     """Return the stored form of ``value`` or raise ValueError with a message for the user."""
-    if value is None or value == "":
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     kind = field.kind
     if kind in (CustomField.Kind.TEXT, CustomField.Kind.ADDRESS):
@@ -31,20 +31,24 @@ def _clean_value(field: CustomField, value):
         if isinstance(value, bool):
             raise ValueError(_("Expected a number."))
         try:
-            number = Decimal(str(value).replace(",", ".").replace(" ", ""))
+            # Spreadsheets paste "1 234,5" with a comma and a (non-breaking) thousands space.
+            number = Decimal(str(value).replace(",", ".").replace(" ", "").replace("\xa0", ""))
         except InvalidOperation:
             raise ValueError(_("Expected a number.")) from None
-        if not number.is_finite():
+        if not number.is_finite() or abs(number) >= Decimal("1e15"):
             raise ValueError(_("Expected a number."))
         return int(number) if number == number.to_integral_value() else float(number)
     if kind == CustomField.Kind.DATE:
+        if isinstance(value, datetime.datetime):
+            return value.date().isoformat()
         if isinstance(value, datetime.date):
             return value.isoformat()
+        text = str(value).strip()
         try:
-            return datetime.date.fromisoformat(str(value)).isoformat()
+            return datetime.date.fromisoformat(text).isoformat()
         except ValueError:
             try:
-                return datetime.datetime.strptime(str(value), "%d.%m.%Y").date().isoformat()
+                return datetime.datetime.strptime(text, "%d.%m.%Y").date().isoformat()
             except ValueError:
                 raise ValueError(_("Expected a date as YYYY-MM-DD or DD.MM.YYYY.")) from None
     if kind == CustomField.Kind.CHOICE:

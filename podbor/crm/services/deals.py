@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +19,7 @@ from podbor.crm.models import (
 )
 from podbor.crm.selectors import users_assignable_by
 from podbor.crm.services.custom_fields import custom_fields_for, custom_values_clean
-from podbor.crm.services.timeline import timeline_add
+from podbor.crm.services.timeline import changed_fields_label, timeline_add
 from podbor.events.services import event_record
 from podbor.lib.errors import GuardFailed, ValidationFailed
 
@@ -45,6 +45,25 @@ def _check_responsible(actor: User | None, responsible: User | None, errors: dic
         return
     if not users_assignable_by(actor).filter(pk=responsible.pk).exists():
         errors["responsible"] = [_("You cannot make this user responsible.")]
+
+
+_BUDGET_LIMIT = Decimal("1e12")  # the column holds 14 digits, 2 of them after the point
+
+
+def _budget_clean(value, field: str, errors: dict):
+    """A budget as a Decimal (None clears it); "150 000,50" is accepted as people type it."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        if isinstance(value, bool):
+            raise InvalidOperation
+        amount = Decimal(str(value).replace(",", ".").replace(" ", "").replace("\xa0", ""))
+        if not amount.is_finite() or amount < 0 or amount >= _BUDGET_LIMIT:
+            raise InvalidOperation
+        return amount.quantize(Decimal("0.01"))
+    except InvalidOperation:
+        errors[field] = [_("Expected a sum of money.")]
+        return None
 
 
 @transaction.atomic
@@ -80,6 +99,8 @@ def deal_create(
     if responsible is None and actor is not None and actor.role == User.Role.MANAGER:
         responsible = actor
     _check_responsible(actor, responsible, errors)
+    budget_planned = _budget_clean(budget_planned, "budget_planned", errors)
+    budget_actual = _budget_clean(budget_actual, "budget_actual", errors)
     custom_clean = {}
     try:
         custom_clean = custom_values_clean(entity=CustomField.Entity.DEAL, values=custom or {}, pipeline=pipeline)
@@ -89,7 +110,7 @@ def deal_create(
         raise ValidationFailed(_("The deal has errors."), fields=errors)
     now = timezone.now()
     team = responsible.team if responsible is not None else (actor.team if actor is not None else None)
-    deal = Deal.objects.create(
+    deal = Deal(
         title=title,
         pipeline=pipeline,
         stage=stage,
@@ -105,6 +126,15 @@ def deal_create(
         stage_entered_at=now,
         created_by=actor,
     )
+    # Starting on a guarded stage must not be a way around its guard.
+    missing = deal_stage_missing_fields(deal=deal, stage=stage)
+    if missing:
+        raise GuardFailed(
+            _("Fill in these fields before moving to “%(stage)s”: %(fields)s")
+            % {"stage": stage.name, "fields": ", ".join(m["label"] for m in missing)},
+            missing=missing,
+        )
+    deal.save()
     StageChange.objects.create(deal=deal, from_stage=None, to_stage=stage, actor=actor, at=now)
     if contact is not None and contact.team_id is None and team is not None:
         Contact.objects.filter(pk=contact.pk).update(team=team)
@@ -143,6 +173,9 @@ def deal_update(*, deal: Deal, actor: User | None, **changes) -> Deal:
         changes["source"] = (changes["source"] or "").strip()
     if "responsible" in changes:
         _check_responsible(actor, changes["responsible"], errors)
+    for field in ("budget_planned", "budget_actual"):
+        if field in changes:
+            changes[field] = _budget_clean(changes[field], field, errors)
     if "custom" in changes:
         try:
             changes["custom"] = custom_values_clean(
@@ -166,16 +199,20 @@ def deal_update(*, deal: Deal, actor: User | None, **changes) -> Deal:
         if old != value:
             changed[field] = str(old) if old is not None else None
             setattr(deal, field, value)
+    update_fields = list(changed)
     if "responsible" in changed and deal.responsible is not None:
         deal.team = deal.responsible.team
+        update_fields.append("team")
     if not changed:
         return deal
-    deal.save()
+    # Only what changed: a stale instance must not write back a stage, closed_at or parent set meanwhile.
+    deal.save(update_fields=[*update_fields, "updated_at"])
     timeline_add(
         kind=TimelineEntry.Kind.SYSTEM,
         deal=deal,
         author=actor,
-        text=_("Deal changed: %(fields)s") % {"fields": ", ".join(sorted(changed))},
+        text=_("Deal changed: %(fields)s") % {"fields": changed_fields_label(
+            Deal, changed, {c: f.name for c, f in custom_fields_for(CustomField.Entity.DEAL, deal.pipeline).items()})},
         data={"before": changed},
     )
     event_record(
@@ -217,6 +254,8 @@ def deal_move_to_stage(
 ) -> Deal:
     """Move the deal; refused with the missing fields when the stage's guard fails (nothing changes)."""
     deal = Deal.objects.select_for_update().get(pk=deal.pk)
+    if stage.kind != Stage.Kind.LOST:
+        lost_reason = None  # a reason only means something on a lost stage
     if stage.pipeline_id != deal.pipeline_id:
         raise ValidationFailed(_("This stage belongs to another pipeline."),
                                fields={"stage": [_("This stage belongs to another pipeline.")]})
@@ -289,12 +328,14 @@ def deal_close_lost(*, deal: Deal, reason: LostReason | None, actor: User | None
 def deal_link(*, deal: Deal, parent: Deal | None, actor: User | None) -> Deal:
     """Make ``parent`` the deal's parent (None unlinks). A deal cannot be its own ancestor."""
     if parent is not None:
-        ancestor = parent
-        while ancestor is not None:
-            if ancestor.pk == deal.pk:
+        # Walk the stored chain, not the in-memory one: the caller's instances may be stale.
+        ancestor_id, seen = parent.pk, set()
+        while ancestor_id is not None and ancestor_id not in seen:
+            if ancestor_id == deal.pk:
                 raise ValidationFailed(_("A deal cannot be linked under itself."),
                                        fields={"parent": [_("That would make a loop.")]})
-            ancestor = ancestor.parent
+            seen.add(ancestor_id)
+            ancestor_id = Deal.objects.filter(pk=ancestor_id).values_list("parent_id", flat=True).first()
     old = deal.parent
     if (old.pk if old else None) == (parent.pk if parent else None):
         return deal
@@ -303,9 +344,13 @@ def deal_link(*, deal: Deal, parent: Deal | None, actor: User | None) -> Deal:
     if parent is not None:
         text = _("Linked to deal “%(title)s”") % {"title": parent.title}
         timeline_add(kind=TimelineEntry.Kind.SYSTEM, deal=parent, author=actor,
-                     text=_("Linked deal added: “%(title)s”") % {"title": deal.title})
+                     text=_("Linked deal added: “%(title)s”") % {"title": deal.title},
+                     data={"child": deal.pk, "action": "linked"})
     else:
         text = _("Unlinked from deal “%(title)s”") % {"title": old.title}
+        timeline_add(kind=TimelineEntry.Kind.SYSTEM, deal=old, author=actor,
+                     text=_("Linked deal removed: “%(title)s”") % {"title": deal.title},
+                     data={"child": deal.pk, "action": "unlinked"})
     timeline_add(kind=TimelineEntry.Kind.SYSTEM, deal=deal, author=actor, text=text,
                  data={"parent": parent.pk if parent else None})
     event_record(kind="deal.linked", deal_id=deal.pk, actor_id=_actor_id(actor),

@@ -73,29 +73,50 @@ def task_create(
     return task
 
 
-def _checklist_apply(task: Task, checklist: dict[int, bool] | list[int] | None) -> None:
-    """``{item_id: done}``, or a list of the ids that are done."""
+def _truthy(value) -> bool:
+    # A form posts "false" or "0", which bool() would take for done.
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on", "да"}
+    return bool(value)
+
+
+def _checklist_apply(task: Task, checklist: dict[int, bool] | list[int] | None) -> bool:
+    """``{item_id: done}``, or a list of the ids that are done. True when an item changed."""
     if checklist is None:
-        return
-    if isinstance(checklist, list):
-        done_ids = {int(i) for i in checklist}
-        states = {item.pk: item.pk in done_ids for item in task.checklist.all()}
-        unknown = done_ids - set(states)
-    else:
-        states = {int(k): bool(v) for k, v in checklist.items()}
-        unknown = set(states) - set(task.checklist.values_list("pk", flat=True))
+        return False
+    try:
+        if isinstance(checklist, list | tuple | set):
+            done_ids = {int(i) for i in checklist}
+            states = {item.pk: item.pk in done_ids for item in task.checklist.all()}
+            unknown = done_ids - set(states)
+        else:
+            states = {int(k): _truthy(v) for k, v in checklist.items()}
+            unknown = set(states) - set(task.checklist.values_list("pk", flat=True))
+    except (TypeError, ValueError, AttributeError):
+        raise ValidationFailed(_("Checklist items are given by their ids."),
+                               fields={"checklist": [_("Expected item ids.")]}) from None
     if unknown:
         raise ValidationFailed(_("Unknown checklist items."),
                                fields={"checklist": [_("No item %s in this task.") % i for i in sorted(unknown)]})
+    changed = False
     for item in task.checklist.all():
         if item.pk in states and item.done != states[item.pk]:
             item.done = states[item.pk]
             item.save(update_fields=["done"])
+            changed = True
+    return changed
 
 
 @transaction.atomic
 def task_checklist_set(*, task: Task, actor: User | None, checklist: dict[int, bool] | list[int]) -> Task:
-    _checklist_apply(task, checklist)
+    if _checklist_apply(task, checklist):
+        event_record(
+            kind="task.checklist_changed",
+            deal_id=task.deal_id,
+            contact_id=task.contact_id,
+            actor_id=actor.pk if actor else None,
+            payload={"task": task.pk, "checklist": {str(i.pk): i.done for i in task.checklist.all()}},
+        )
     return task
 
 
@@ -134,11 +155,15 @@ def task_complete(
 
 @transaction.atomic
 def task_reopen(*, task: Task, actor: User | None) -> Task:
-    if task.done_at is None:
+    # Decide on the stored row, locked, not on the caller's possibly stale instance.
+    if Task.objects.select_for_update().filter(pk=task.pk, done_at__isnull=True).exists():
+        task.done_at = None
         return task
     task.done_at = None
     task.save(update_fields=["done_at", "updated_at"])
     timeline_add(kind=TimelineEntry.Kind.TASK, deal=task.deal, contact=task.contact, author=actor,
                  text=_("Task “%(title)s” reopened") % {"title": task.title},
                  data={"task": task.pk, "action": "reopened"})
+    event_record(kind="task.reopened", deal_id=task.deal_id, contact_id=task.contact_id,
+                 actor_id=actor.pk if actor else None, payload={"task": task.pk})
     return task

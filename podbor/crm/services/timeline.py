@@ -1,3 +1,4 @@
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,20 @@ def timeline_add(
     )
 
 
+def changed_fields_label(model, before: dict, custom_names: dict[str, str] | None = None) -> str:
+    """The changed fields as a reader knows them ("город, Оклад"), not as code names ("city, custom")."""
+    labels = []
+    for name in sorted(before):
+        if name == "custom":
+            labels += [(custom_names or {}).get(code, code) for code in sorted(before["custom"] or {})]
+            continue
+        field = model._meta.get_field(name)
+        label = field.related_model._meta.verbose_name_plural if field.one_to_many else field.verbose_name
+        labels.append(str(label))
+    return ", ".join(labels)
+
+
+@transaction.atomic
 def note_add(*, actor: User, text: str, deal: Deal | None = None, contact: Contact | None = None) -> TimelineEntry:
     text = (text or "").strip()
     if not text:
