@@ -1,1 +1,10 @@
-urlpatterns = []
+from django.urls import path
+
+from podbor.accounts import views
+
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="accounts-login"),
+    path("logout/", views.LogoutView.as_view(), name="accounts-logout"),
+    path("me/tokens/", views.tokens, name="accounts-tokens"),
+    path("me/tokens/<int:pk>/revoke", views.token_revoke, name="accounts-token-revoke"),
+]

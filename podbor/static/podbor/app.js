@@ -1,0 +1,34 @@
+/* Small behaviours shared by every page. */
+(function () {
+  "use strict";
+  document.addEventListener("change", function (evt) {
+    const el = evt.target;
+    if (el.matches && el.matches("[data-autosubmit]")) el.form.requestSubmit();
+  });
+
+  document.addEventListener("click", function (evt) {
+    const button = evt.target.closest("[data-copy]");
+    if (!button) return;
+    evt.preventDefault();
+    const text = button.dataset.copy;
+    const done = function () {
+      button.classList.add("is-copied");
+      setTimeout(function () { button.classList.remove("is-copied"); }, 1200);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done);
+    } else {
+      const area = document.createElement("textarea");
+      area.value = text; area.style.position = "fixed"; area.style.opacity = "0";
+      document.body.append(area); area.select();
+      try { document.execCommand("copy"); done(); } finally { area.remove(); }
+    }
+  });
+
+  // A form that has been answered with "saved" shows it briefly.
+  document.addEventListener("htmx:afterSettle", function (evt) {
+    evt.target.querySelectorAll && evt.target.querySelectorAll("[data-fade]").forEach(function (el) {
+      setTimeout(function () { el.classList.add("is-faded"); }, 1500);
+    });
+  });
+})();
