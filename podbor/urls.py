@@ -9,4 +9,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("podbor.accounts.urls")),
     path("", include("podbor.crm.urls")),
+    path("intake/", include("podbor.intake.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Intake pages: one module per page group (imports, log, sources)."""
