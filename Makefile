@@ -26,7 +26,11 @@ node_modules/.installed: package.json
 static: node_modules/.installed
 	$(PY) scripts/vendor_static.py
 
+# compilemessages needs GNU gettext's msgfmt: installed with apt-get when missing and we may (Debian, root).
 messages: venv
+	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; } \
+	  || { echo "msgfmt (GNU gettext) is missing: install gettext to see the UI in Russian"; exit 1; }
 	cd podbor && ../$(PY) ../manage.py compilemessages --ignore=.venv -v 0
 
 setup: venv static messages
@@ -34,20 +38,22 @@ setup: venv static messages
 migrate: setup
 	$(PY) manage.py migrate --noinput -v 0
 
+# The web server and the worker run side by side; Ctrl+C (or TERM) stops both, and so does either one failing.
 run: migrate
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py collectstatic --noinput -v 0
-	@echo "Podbor: http://$(HOST):$(PORT)/   (stop with Ctrl+C)"
-	@trap 'kill 0' EXIT INT TERM; \
-	DEBUG=$${DEBUG:-true} $(PY) manage.py run_huey --quiet & \
-	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver --noreload $(HOST):$(PORT) & \
-	wait
+	@echo "Podbor: http://$(HOST):$(PORT)/  with the worker (manage.py run_huey). Stop both with Ctrl+C."
+	@export DEBUG=$${DEBUG:-true}; \
+	$(PY) manage.py run_huey --quiet & worker=$$!; \
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT) & web=$$!; \
+	trap 'kill $$web $$worker 2>/dev/null; wait; exit 0' INT TERM; \
+	wait -n; status=$$?; kill $$web $$worker 2>/dev/null; wait; exit $$status
 
 test: setup
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 bench: setup
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check podbor bench scripts
