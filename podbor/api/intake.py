@@ -89,48 +89,6 @@ def sources_create(request: HttpRequest, payload: SourceIn):
     return Status(201, {**_source_out(source), "token": token, "hmac_secret": source.hmac_secret})
 
 
-class DeliveryOut(Schema):
-    event: int
-    duplicate: bool = False
-
-
-def _cors(response: HttpResponse) -> HttpResponse:
-    # The site form posts from another origin without credentials; letting it read the answer is safe.
-    response["Access-Control-Allow-Origin"] = "*"
-    response["Access-Control-Allow-Headers"] = "Content-Type, Idempotency-Key, X-Podbor-Signature"
-    response["Access-Control-Allow-Methods"] = "POST, OPTIONS"
-    return response
-
-
-@router.api_operation(["OPTIONS"], "/intake/{slug}", auth=None, include_in_schema=False)
-def intake_preflight(request: HttpRequest, slug: str):
-    return _cors(HttpResponse(status=204))
-
-
-@router.post("/intake/{slug}", auth=None,
-             response={200: DeliveryOut, 202: DeliveryOut, 400: Any, 401: Any, 404: Any},
-             summary="Deliver one response, message or call from a source")
-def intake_deliver(request: HttpRequest, response: HttpResponse, slug: str, token: str | None = None):
-    """Authenticated by the source's `?token=` or an HMAC-SHA256 of the raw body in `X-Podbor-Signature`.
-    Answers 202 `{"event": id}` at once; a repeat delivery (same `Idempotency-Key`, or the same external id)
-    answers 200 `{"event": first_id, "duplicate": true}` and creates nothing."""
-    _cors(response)
-    source = Source.objects.filter(slug=slug, is_active=True).first()
-    if source is None:
-        raise Http404
-    body = request.body
-    if not source_check_credentials(source=source, body=body, token=token,
-                                    signature=request.headers.get("X-Podbor-Signature")):
-        raise AuthenticationError
-    event, created = inbound_event_receive(
-        source=source, body=body, content_type=request.content_type or request.headers.get("Content-Type", ""),
-        headers=dict(request.headers), idempotency_key=request.headers.get("Idempotency-Key"),
-    )
-    if created:
-        return Status(202, {"event": event.pk, "duplicate": False})
-    return Status(200, {"event": event.pk, "duplicate": True})
-
-
 class EventOut(Schema):
     id: int
     source: str
@@ -185,6 +143,72 @@ def events_retry(request: HttpRequest, event_id: int):
     _require_lead_or_admin(request)
     event = get_object_or_404(InboundEvent, pk=event_id)
     return _event_out(inbound_event_retry(event=event))
+
+
+# Registered after the event log's routes on purpose: "/intake/{slug}" registered first also catches
+# "/intake/events" (Django tries URL patterns in order).
+class DeliveryOut(Schema):
+    event: int
+    duplicate: bool = False
+
+
+def _cors(response: HttpResponse) -> HttpResponse:
+    # The site form posts from another origin without credentials; letting it read the answer is safe.
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Allow-Headers"] = "Content-Type, Idempotency-Key, X-Podbor-Signature"
+    response["Access-Control-Allow-Methods"] = "POST, OPTIONS"
+    return response
+
+
+@router.api_operation(["OPTIONS"], "/intake/{slug}", auth=None, include_in_schema=False)
+def intake_preflight(request: HttpRequest, slug: str):
+    return _cors(HttpResponse(status=204))
+
+
+@router.post("/intake/{slug}", auth=None,
+             response={200: DeliveryOut, 202: DeliveryOut, 400: Any, 401: Any, 404: Any},
+             summary="Deliver one response, message or call from a source")
+def intake_deliver(request: HttpRequest, response: HttpResponse, slug: str, token: str | None = None):
+    """Authenticated by the source's `?token=` or an HMAC-SHA256 of the raw body in `X-Podbor-Signature`.
+    Answers 202 `{"event": id}` at once; a repeat delivery (same `Idempotency-Key`, or the same external id)
+    answers 200 `{"event": first_id, "duplicate": true}` and creates nothing."""
+    _cors(response)
+    source = Source.objects.filter(slug=slug, is_active=True).first()
+    if source is None:
+        raise Http404
+    body = request.body
+    if not source_check_credentials(source=source, body=body, token=token,
+                                    signature=request.headers.get("X-Podbor-Signature")):
+        raise AuthenticationError
+    event, created = inbound_event_receive(
+        source=source, body=body, content_type=request.content_type or request.headers.get("Content-Type", ""),
+        headers=dict(request.headers), idempotency_key=request.headers.get("Idempotency-Key"),
+    )
+    if created:
+        return Status(202, {"event": event.pk, "duplicate": False})
+    return Status(200, {"event": event.pk, "duplicate": True})
+
+
+@router.get("/intake/{slug}", auth=None, include_in_schema=False)
+def intake_verify(request: HttpRequest, slug: str, token: str | None = None):
+    """Vendors check a webhook URL with a GET before they post to it, and want a value echoed as plain text:
+    WhatsApp (Meta) sends `hub.mode=subscribe&hub.verify_token=…&hub.challenge=…` (the verify token is the source's
+    token), Zadarma sends `?zd_echo=…` to the URL that already carries `?token=`."""
+    source = Source.objects.filter(slug=slug, is_active=True).first()
+    if source is None:
+        raise Http404
+    params = request.GET
+    if params.get("hub.mode") == "subscribe" and "hub.challenge" in params:
+        given, echo = params.get("hub.verify_token"), params["hub.challenge"]
+    elif "zd_echo" in params:
+        given, echo = token, params["zd_echo"]
+    else:
+        raise Http404
+    if not source_check_credentials(source=source, body=b"", token=given, signature=None):
+        raise AuthenticationError
+    response = HttpResponse(echo, content_type="text/plain; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 class MergeIn(Input):

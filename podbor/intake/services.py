@@ -24,11 +24,12 @@ from podbor.crm.services import (
 )
 from podbor.events.services import event_record
 from podbor.intake.models import InboundEvent, Source
-from podbor.intake.sources import Lead, PayloadError, parser_for
+from podbor.intake.sources import Lead, NothingToDo, PayloadError, parser_for
 from podbor.lib.errors import ValidationFailed
 from podbor.lib.locks import lock_names
 from podbor.lib.names import email_is_valid, email_normalize, name_fold
 from podbor.lib.phones import phone_normalize
+from podbor.messaging.models import OutboundMessage
 from podbor.messaging.services import message_queue
 
 logger = logging.getLogger(__name__)
@@ -52,10 +53,7 @@ def source_create(
     if stage is not None and (stage.pipeline_id != pipeline.pk or stage.is_closed):
         errors["stage"] = [_("Choose an open stage of this pipeline.")]
     relevance = relevance or {}
-    if not isinstance(relevance, dict):
-        errors["relevance"] = [_("Expected an object.")]
-    elif "allowed_cities" in relevance and not isinstance(relevance["allowed_cities"], list):
-        errors["relevance.allowed_cities"] = [_("Expected a list of cities.")]
+    errors |= _relevance_errors(relevance)
     if errors:
         raise ValidationFailed(_("The source has errors."), fields=errors)
     base = slugify(slug or name, allow_unicode=False) or kind
@@ -69,6 +67,50 @@ def source_create(
         token_digest=Source.digest_of(token), token_prefix=token[:8], hmac_secret=secrets.token_hex(32),
     )
     return source, token
+
+
+def _relevance_errors(relevance) -> dict[str, list[str]]:
+    if not isinstance(relevance, dict):
+        return {"relevance": [_("Expected an object.")]}
+    errors: dict[str, list[str]] = {}
+    cities = relevance.get("allowed_cities")
+    if cities is not None and not (isinstance(cities, list) and all(isinstance(c, str) for c in cities)):
+        errors["relevance.allowed_cities"] = [_("Expected a list of cities.")]
+    channel = relevance.get("auto_reply_channel")
+    if channel and channel not in OutboundMessage.Channel.values:
+        errors["relevance.auto_reply_channel"] = [
+            _("Unknown channel. Choose one of: %s.") % ", ".join(OutboundMessage.Channel.values)
+        ]
+    return errors
+
+
+@transaction.atomic
+def source_update(
+    *, source: Source, name: str, is_active: bool, stage: Stage | None, relevance: dict
+) -> Source:
+    """Change what may change after creation: the name, whether it accepts deliveries, the first stage and the
+    relevance rules. The kind, the pipeline and the credentials stay (``source_token_rotate`` renews the token)."""
+    errors: dict[str, list[str]] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = [_("Required.")]
+    if stage is not None and (stage.pipeline_id != source.pipeline_id or stage.is_closed):
+        errors["stage"] = [_("Choose an open stage of this pipeline.")]
+    errors |= _relevance_errors(relevance)
+    if errors:
+        raise ValidationFailed(_("The source has errors."), fields=errors)
+    source.name, source.is_active, source.stage, source.relevance = name, is_active, stage, relevance
+    source.save(update_fields=["name", "is_active", "stage", "relevance"])
+    return source
+
+
+@transaction.atomic
+def source_token_rotate(*, source: Source) -> str:
+    """A new URL token in clear (shown once); the old one stops working at once. The HMAC secret stays."""
+    token = secrets.token_urlsafe(24)
+    source.token_digest, source.token_prefix = Source.digest_of(token), token[:8]
+    source.save(update_fields=["token_digest", "token_prefix"])
+    return token
 
 
 def source_check_credentials(*, source: Source, body: bytes, token: str | None, signature: str | None) -> bool:
@@ -222,6 +264,10 @@ def _process(event: InboundEvent) -> None:
     try:
         payload = payload_decode(body=event.body.encode("utf-8"), content_type=event.content_type)
         lead = parser_for(source.kind).parse(payload)
+    except NothingToDo as exc:
+        event.status = InboundEvent.Status.REJECTED
+        event.reason = str(exc)
+        return
     except (ValidationFailed, PayloadError) as exc:
         _fail(event, _("The payload cannot be read: %s") % getattr(exc, "detail", exc))
         return
@@ -359,7 +405,8 @@ def _log_contact_activity(event: InboundEvent, lead: Lead, contact: Contact) -> 
         if call.duration:
             text += _(", %(s)s s") % {"s": call.duration}
         data = {"call_id": call.call_id, "direction": call.direction, "status": call.status,
-                "duration": call.duration, "recording_url": call.recording_url, "event": event.pk}
+                "duration": call.duration, "recording_url": call.recording_url, "recording_id": call.recording_id,
+                "event": event.pk}
     timeline_add(kind=entry_kind, deal=deal, contact=contact, text=text, data=data)
     event_record(kind=f"intake.{lead.kind}_received", deal_id=deal.pk if deal else None, contact_id=contact.pk,
                  payload={"event": event.pk, "source": event.source.slug})

@@ -8,6 +8,11 @@ class PayloadError(ValueError):
     """The payload cannot be understood (the message says why, for the intake log)."""
 
 
+class NothingToDo(PayloadError):
+    """The payload is understood and carries no person to take in (a delivery receipt, a test ping): the event is
+    kept and marked rejected with this message, not failed."""
+
+
 @dataclass
 class CallInfo:
     call_id: str = ""
@@ -15,6 +20,7 @@ class CallInfo:
     status: str = ""  # missed | answered | finished | ringing
     duration: int | None = None  # seconds
     recording_url: str = ""
+    recording_id: str = ""  # the provider's id of the recording when it gives no link (fetched through its API)
 
 
 @dataclass
@@ -60,3 +66,21 @@ def text_list(value: Any) -> list[str]:
     if isinstance(value, list):
         return [text(v) for v in value if text(v)]
     raise PayloadError("expected a list of strings")
+
+
+def section(payload: dict, key: str, *, required: bool = False) -> dict:
+    """``payload[key]`` as an object ({} when absent); PayloadError naming the key when it is something else."""
+    value = payload.get(key)
+    if value is None:
+        if required:
+            raise PayloadError(f"'{key}' is missing")
+        return {}
+    if not isinstance(value, dict):
+        raise PayloadError(f"'{key}' must be an object")
+    return value
+
+
+def require_object(payload: Any, what: str) -> dict:
+    if not isinstance(payload, dict):
+        raise PayloadError(f"expected {what} as a JSON object")
+    return payload
