@@ -4,7 +4,16 @@ functions here: they are the one place that scopes data to what the user may see
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from podbor.accounts.models import User
-from podbor.crm.models import Company, Contact, ContactEmail, ContactPhone, Deal, Task, TimelineEntry
+from podbor.crm.models import (
+    Company,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    Deal,
+    PossibleDuplicate,
+    Task,
+    TimelineEntry,
+)
 from podbor.lib.names import email_normalize, name_fold
 from podbor.lib.phones import looks_like_phone, phone_normalize
 
@@ -66,6 +75,19 @@ def tasks_visible_to(user: User) -> QuerySet[Task]:
     return tasks.filter(Q(assignee=user) | Q(Exists(visible_deal)))
 
 
+def possible_duplicates_visible_to(user: User, contact: Contact) -> list[tuple[Contact, PossibleDuplicate]]:
+    """Unresolved look-alikes of the contact (either side of a pair) that the user may see, most similar first."""
+    pairs = PossibleDuplicate.objects.filter(Q(contact=contact) | Q(other=contact), resolved_at__isnull=True)
+    by_other: dict[int, PossibleDuplicate] = {}
+    for pair in pairs.order_by("-score", "id"):
+        by_other.setdefault(pair.other_id if pair.contact_id == contact.pk else pair.contact_id, pair)
+    by_other.pop(contact.pk, None)
+    if not by_other:
+        return []
+    others = contacts_visible_to(user).filter(pk__in=by_other)
+    return sorted(((other, by_other[other.pk]) for other in others), key=lambda found: -found[1].score)
+
+
 def users_assignable_by(user: User) -> QuerySet[User]:
     """Whom the user may make responsible for a deal or a task."""
     users = User.objects.filter(is_active=True)
@@ -90,10 +112,14 @@ def contacts_search(contacts: QuerySet[Contact], q: str) -> QuerySet[Contact]:
     if looks_like_phone(q):
         phone = phone_normalize(q)
         digits = "".join(ch for ch in q if ch.isdigit())
-        match = Q(e164=phone.e164) if phone.e164 else Q()
-        if len(digits) >= 4:
-            # A partial number ("123-45-67") matches the end of the stored one.
-            match |= Q(e164__endswith=digits[-10:] if len(digits) >= 10 else digits)
+        if phone.valid:
+            # A whole number in any format: one indexed lookup, no scan.
+            match = Q(e164=phone.e164)
+        elif len(digits) >= 4:
+            # A partial number ("123-45-67") matches the end of the stored one (a scan, so only when needed).
+            match = Q(e164__endswith=digits[-10:] if len(digits) >= 10 else digits)
+        else:
+            match = Q(e164=phone.e164) if phone.e164 else Q(pk__in=[])
         return contacts.filter(Exists(ContactPhone.objects.filter(match, contact=OuterRef("pk"))))
     words = name_fold(q).split()
     for word in words:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from podbor.crm.views import activity, board, contacts, deal, deal_new, tasks
+from podbor.crm.views import activity, board, contacts, deal, deal_new, duplicates, tasks
 
 urlpatterns = [
     path("", board.board, name="crm-board"),
@@ -26,4 +26,7 @@ urlpatterns = [
     path("contacts/<int:pk>/", contacts.contact_detail, name="crm-contact"),
     path("contacts/<int:pk>/edit", contacts.contact_save, name="crm-contact-save"),
     path("contacts/<int:pk>/timeline", contacts.contact_timeline, name="crm-contact-timeline"),
+    path("contacts/<int:pk>/merge-into/<int:into>", duplicates.contact_merge_into, name="crm-contact-merge"),
+    path("contacts/<int:pk>/not-duplicate/<int:other>", duplicates.contact_not_duplicate,
+         name="crm-contact-not-duplicate"),
 ]

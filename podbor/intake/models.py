@@ -1,5 +1,7 @@
 import hashlib
+import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -98,3 +100,37 @@ class InboundEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} #{self.pk} ({self.status})"
+
+
+class ImportBatch(models.Model):
+    """One uploaded spreadsheet: kept between the mapping/dry-run step and the commit, then its report.
+
+    The file itself is erased once committed: from then on its rows live on as inbound events.
+    """
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        COMMITTED = "committed", _("Imported")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    pipeline = models.ForeignKey(Pipeline, verbose_name=_("pipeline"), on_delete=models.PROTECT, related_name="+")
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="imports")
+    filename = models.CharField(_("file"), max_length=255)
+    size = models.PositiveIntegerField(_("size, bytes"), default=0)
+    content = models.BinaryField(blank=True, editable=False)
+    headers = models.JSONField(default=list, blank=True)
+    mapping = models.JSONField(default=list, blank=True, help_text="One field name per column.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    report = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("spreadsheet import")
+        verbose_name_plural = _("spreadsheet imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.status})"

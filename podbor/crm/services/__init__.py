@@ -10,7 +10,12 @@ from podbor.crm.services.deals import (
     deal_stage_missing_fields,
     deal_update,
 )
-from podbor.crm.services.duplicates import contact_enrich, contact_merge, possible_duplicates_find
+from podbor.crm.services.duplicates import (
+    contact_enrich,
+    contact_merge,
+    possible_duplicate_dismiss,
+    possible_duplicates_find,
+)
 from podbor.crm.services.tasks import task_checklist_set, task_complete, task_create, task_reopen
 from podbor.crm.services.timeline import note_add, timeline_add
 
@@ -28,6 +33,7 @@ __all__ = [
     "deal_stage_missing_fields",
     "deal_update",
     "note_add",
+    "possible_duplicate_dismiss",
     "possible_duplicates_find",
     "task_checklist_set",
     "task_complete",

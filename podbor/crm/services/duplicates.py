@@ -160,3 +160,22 @@ def contact_merge(*, contact: Contact, into: Contact, actor: User | None) -> Con
     event_record(kind="contact.merged", contact_id=into.pk, actor_id=actor.pk if actor else None,
                  payload={"merged": contact.pk})
     return into
+
+
+@transaction.atomic
+def possible_duplicate_dismiss(*, contact: Contact, other: Contact, actor: User | None) -> int:
+    """Someone checked: these two are different people. The pair is resolved in both directions, so neither card
+    shows it again; the rows stay as a record. Returns how many rows were resolved (0 if already done)."""
+    if contact.pk == other.pk:
+        raise ValidationFailed(_("A contact cannot be a duplicate of itself."),
+                               fields={"other": [_("Choose another.")]})
+    resolved = PossibleDuplicate.objects.filter(
+        Q(contact=contact, other=other) | Q(contact=other, other=contact), resolved_at__isnull=True
+    ).update(resolved_at=timezone.now())
+    if resolved:
+        # Only the other's number: a reader of this card may not be allowed to see the other contact.
+        for a, b in ((contact, other), (other, contact)):
+            timeline_add(kind=TimelineEntry.Kind.SYSTEM, contact=a, author=actor,
+                         text=_("Marked as not a duplicate of contact #%(id)s") % {"id": b.pk},
+                         data={"not_duplicate_of": b.pk})
+    return resolved

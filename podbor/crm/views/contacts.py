@@ -2,14 +2,19 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from podbor.crm.forms import ContactForm, ContactSearchForm, form_show_service_error
-from podbor.crm.models import Contact, PossibleDuplicate
-from podbor.crm.selectors import contacts_search, contacts_visible_to, deals_visible_to, timeline_of_contact
+from podbor.crm.models import Contact
+from podbor.crm.selectors import (
+    contacts_search,
+    contacts_visible_to,
+    deals_visible_to,
+    possible_duplicates_visible_to,
+    timeline_of_contact,
+)
 from podbor.crm.services import contact_update
 from podbor.crm.views.htmx import is_htmx, render_partial
 from podbor.lib.errors import ServiceError
@@ -46,20 +51,22 @@ def _timeline_context(request: HttpRequest, contact: Contact) -> dict:
     return {"contact": contact, "entries": entries[:TIMELINE_LIMIT], "timeline_cut": len(entries) > TIMELINE_LIMIT}
 
 
-def _possible_duplicates(request: HttpRequest, contact: Contact) -> list[tuple[Contact, PossibleDuplicate]]:
-    """Unresolved look-alikes of the contact that the user may see."""
-    pairs = PossibleDuplicate.objects.filter(Q(contact=contact) | Q(other=contact), resolved_at__isnull=True)
-    by_other = {p.other_id if p.contact_id == contact.pk else p.contact_id: p for p in pairs}
-    if not by_other:
-        return []
-    others = contacts_visible_to(request.user).filter(pk__in=by_other)
-    return [(other, by_other[other.pk]) for other in others]
+def _survivor_or_404(request: HttpRequest, pk: int) -> Contact:
+    """Where a merged contact's old links lead: the contact it was merged into, if the user may see that one."""
+    current = get_object_or_404(Contact.objects.filter(merged_into__isnull=False), pk=pk)
+    for _hop in range(10):  # a chain of merges; a loop is impossible but must not hang a request
+        if current.merged_into_id is None:
+            return get_object_or_404(contacts_visible_to(request.user), pk=current.pk)
+        current = Contact.objects.get(pk=current.merged_into_id)
+    raise Http404
 
 
 @login_required
 @require_GET
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _contact_or_404(request, pk)
+    contact = contacts_visible_to(request.user).select_related("company").filter(pk=pk).first()
+    if contact is None:
+        return redirect("crm-contact", pk=_survivor_or_404(request, pk).pk)
     deals = (
         deals_visible_to(request.user).filter(contact=contact)
         .select_related("pipeline", "stage", "responsible").order_by("closed_at", "-id")
@@ -70,7 +77,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "emails": list(contact.emails.all()),
         "contact_form": ContactForm(initial=ContactForm.initial_of(contact)),
         "deals": deals,
-        "duplicates": _possible_duplicates(request, contact),
+        "duplicates": possible_duplicates_visible_to(request.user, contact),
     }
     return render(request, "crm/contact.html", context)
 

@@ -11,7 +11,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from podbor.crm.forms import DealFieldsForm, LinkForm, LostForm, NoteForm, TaskForm, form_show_service_error
 from podbor.crm.models import ChecklistItem, CustomField, Deal, Task
-from podbor.crm.selectors import deals_visible_to, timeline_of_deal, users_assignable_by
+from podbor.crm.selectors import (
+    deals_visible_to,
+    possible_duplicates_visible_to,
+    timeline_of_deal,
+    users_assignable_by,
+)
 from podbor.crm.services import deal_close_lost, deal_link, deal_move_to_stage, deal_update
 from podbor.crm.services.custom_fields import custom_fields_for
 from podbor.crm.views.htmx import is_htmx, render_partial
@@ -122,6 +127,7 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contact": contact,
         "phones": list(contact.phones.all()) if contact else [],
         "emails": list(contact.emails.all()) if contact else [],
+        "duplicates": possible_duplicates_visible_to(request.user, contact) if contact else [],
     }
     return render(request, "crm/deal.html", context)
 
