@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "podbor.crm",
     "podbor.messaging",
     "podbor.intake",
+    "podbor.routing",
 ]
 
 MIDDLEWARE = [

@@ -276,6 +276,9 @@ class Deal(models.Model):
     )
     custom = models.JSONField(_("custom fields"), default=dict, blank=True)
     stage_entered_at = models.DateTimeField(_("on stage since"))
+    # When the responsible first acted on the deal (a note, a call, a move…); reset when it is reassigned.
+    # Routing counts a manager's open untouched leads with it.
+    touched_at = models.DateTimeField(_("first touched at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     lost_reason = models.ForeignKey(
         LostReason, verbose_name=_("lost reason"), null=True, blank=True, on_delete=models.PROTECT
@@ -291,6 +294,8 @@ class Deal(models.Model):
         indexes = [
             models.Index(fields=["stage", "-id"], name="deal_stage_idx"),
             models.Index(fields=["responsible", "closed_at"], name="deal_responsible_open_idx"),
+            models.Index(fields=["responsible"], name="deal_untouched_idx",
+                         condition=Q(closed_at=None, touched_at=None)),
             models.Index(fields=["contact", "pipeline"], name="deal_contact_pipeline_idx", condition=Q(closed_at=None)),
         ]
         verbose_name = _("deal")

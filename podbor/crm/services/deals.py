@@ -200,9 +200,13 @@ def deal_update(*, deal: Deal, actor: User | None, **changes) -> Deal:
             changed[field] = str(old) if old is not None else None
             setattr(deal, field, value)
     update_fields = list(changed)
-    if "responsible" in changed and deal.responsible is not None:
-        deal.team = deal.responsible.team
-        update_fields.append("team")
+    if "responsible" in changed:
+        if deal.responsible is not None:
+            deal.team = deal.responsible.team
+            update_fields.append("team")
+        # A reassigned lead is untouched again, for its new manager.
+        deal.touched_at = None
+        update_fields.append("touched_at")
     if not changed:
         return deal
     # Only what changed: a stale instance must not write back a stage, closed_at or parent set meanwhile.

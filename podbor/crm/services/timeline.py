@@ -19,6 +19,11 @@ def timeline_add(
 ) -> TimelineEntry:
     if contact is None and deal is not None:
         contact = deal.contact
+    now = timezone.now()
+    if deal is not None and author is not None and deal.touched_at is None and deal.responsible_id == author.pk:
+        # The responsible's first action on the deal: it no longer counts as an untouched lead.
+        Deal.objects.filter(pk=deal.pk, touched_at__isnull=True).update(touched_at=now)
+        deal.touched_at = now
     return TimelineEntry.objects.create(
         kind=kind,
         text=text,
@@ -26,7 +31,7 @@ def timeline_add(
         contact=contact,
         author=author,
         data=data or {},
-        created_at=timezone.now(),
+        created_at=now,
     )
 
 
