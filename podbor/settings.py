@@ -159,3 +159,5 @@ LOGGING = {
 BOARD_COLUMN_PAGE = env_int("BOARD_COLUMN_PAGE", 30)
 API_PAGE_SIZE_MAX = 500
 PHONE_DEFAULT_REGION = env_str("PHONE_DEFAULT_REGION", "RU")
+# A manager left "At work" outside their working hours counts as Off after this many minutes.
+PRESENCE_GRACE_MINUTES = env_int("PRESENCE_GRACE_MINUTES", 15)
