@@ -1,7 +1,9 @@
-"""`python -m bench [--postgres URL] [--deals N] [--repeat R]`: run every benchmark and print its figures.
+"""`python -m bench [board|intake|dedup_lookup …] [--postgres URL] [options]`: run benchmarks and print their figures.
 
+With no name, every benchmark runs (intake with a smaller N, so that `make bench` stays within minutes).
 SQLite (default): a throwaway file under /tmp. PostgreSQL: a throwaway ``test_<name>`` database is created next to
-the one the URL names and dropped at the end; the user needs CREATEDB, as for the test suite.
+the one the URL names and dropped at the end; the user needs CREATEDB, as for the test suite. ``--keep-db`` keeps
+the database (SQLite: /tmp/podbor-bench-kept/bench.sqlite3) so that a later run reuses what was loaded.
 """
 
 import argparse
@@ -12,17 +14,40 @@ import time
 import warnings
 from pathlib import Path
 
+BENCHMARKS = ("board", "intake", "dedup_lookup")
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("benchmarks", nargs="*", metavar="NAME", help=f"any of {', '.join(BENCHMARKS)}; default all")
     parser.add_argument("--postgres", metavar="URL", help="postgres://user:password@host:port/name")
     parser.add_argument("--deals", type=int, default=20_000, help="deals on the board (default 20,000)")
     parser.add_argument("--repeat", type=int, default=40, help="timed requests per measurement (default 40)")
+    parser.add_argument("-n", type=int, default=None,
+                        help="intake: responses to send (default 10,000; 3,000 when every benchmark runs)")
+    parser.add_argument("--clients", type=int, default=16, help="intake: concurrent HTTP clients (default 16)")
+    parser.add_argument("--web-workers", type=int, default=3, help="intake: gunicorn workers (default 3)")
+    parser.add_argument("--huey-workers", type=int, default=2, help="intake: threads per Huey process (default 2)")
+    parser.add_argument("--huey-processes", type=int, default=1, help="intake: Huey processes (default 1)")
+    parser.add_argument("--contacts", type=int, default=1_000_000,
+                        help="dedup_lookup: contacts in the database (default 1,000,000)")
+    parser.add_argument("--lookups", type=int, default=10_000, help="dedup_lookup: timed lookups (default 10,000)")
+    parser.add_argument("--keep-db", action="store_true", help="keep the database for the next run, and reuse it")
     args = parser.parse_args(argv)
+    unknown = set(args.benchmarks) - set(BENCHMARKS)
+    if unknown:
+        parser.error(f"unknown benchmark {', '.join(sorted(unknown))}; choose from {', '.join(BENCHMARKS)}")
+    chosen = args.benchmarks or list(BENCHMARKS)
+    if args.n is None:
+        args.n = 10_000 if args.benchmarks else 3_000
 
     sqlite_file = None
     if args.postgres:
         os.environ["DATABASE_URL"] = args.postgres
+    elif args.keep_db:
+        sqlite_file = Path(tempfile.gettempdir()) / "podbor-bench-kept" / "bench.sqlite3"
+        sqlite_file.parent.mkdir(exist_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{sqlite_file}"
     else:
         sqlite_file = Path(tempfile.mkdtemp(prefix="podbor-bench-")) / "bench.sqlite3"
         os.environ["DATABASE_URL"] = f"sqlite:///{sqlite_file}"
@@ -39,20 +64,28 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import board
+    from bench import board, dedup_lookup, intake
 
     started = time.monotonic()
     if args.postgres:
         # A throwaway database, never the one the URL names.
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.keep_db)
     else:
         call_command("migrate", verbosity=0, interactive=False)
     print(f"Database: {connection.vendor} {connection.settings_dict['NAME']} (migrated in "
           f"{time.monotonic() - started:.1f} s)")
     try:
-        board.run(deals=args.deals, repeat=args.repeat)
+        if "board" in chosen:
+            board.run(deals=args.deals, repeat=args.repeat)
+        if "intake" in chosen:
+            intake.run(n=args.n, clients=args.clients, web_workers=args.web_workers, huey_workers=args.huey_workers,
+                       huey_processes=args.huey_processes)
+        if "dedup_lookup" in chosen:
+            dedup_lookup.run(contacts=args.contacts, lookups=args.lookups)
     finally:
-        if args.postgres:
+        if args.keep_db:
+            print(f"Database kept: {connection.settings_dict['NAME']}")
+        elif args.postgres:
             connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
         elif sqlite_file is not None:
             connection.close()

@@ -313,13 +313,15 @@ def _process(event: InboundEvent) -> None:
 
 
 def _contact_match(e164s: list[str], emails: list[str]) -> tuple[Contact | None, str]:
-    live = Contact.objects.filter(merged_into__isnull=True)
+    # A join on the contact, not "contact IN (every live contact)": SQLite would build that whole list first.
     if e164s:
-        phone = ContactPhone.objects.filter(e164__in=e164s, contact__in=live).order_by("contact_id").first()
+        phone = (ContactPhone.objects.filter(e164__in=e164s, contact__merged_into__isnull=True)
+                 .select_related("contact").order_by("contact_id").first())
         if phone is not None:
             return phone.contact, InboundEvent.MatchedBy.PHONE
     if emails:
-        email = ContactEmail.objects.filter(normalized__in=emails, contact__in=live).order_by("contact_id").first()
+        email = (ContactEmail.objects.filter(normalized__in=emails, contact__merged_into__isnull=True)
+                 .select_related("contact").order_by("contact_id").first())
         if email is not None:
             return email.contact, InboundEvent.MatchedBy.EMAIL
     return None, InboundEvent.MatchedBy.NONE
@@ -337,7 +339,8 @@ def _lead_text(lead: Lead, source: Source) -> str:
 
 def _attach_or_create_deal(event: InboundEvent, lead: Lead, contact: Contact) -> None:
     source = event.source
-    open_deal = (
+    # A contact created in this very transaction has no deal yet: no need to ask.
+    open_deal = None if event.contact_created else (
         Deal.objects.filter(contact=contact, pipeline=source.pipeline, closed_at__isnull=True).order_by("-id").first()
     )
     if open_deal is not None:
@@ -349,7 +352,7 @@ def _attach_or_create_deal(event: InboundEvent, lead: Lead, contact: Contact) ->
             text += ", " + _("vacancy “%(vacancy)s”") % {"vacancy": lead.vacancy}
         if lead.comment:
             text += ": " + lead.comment
-        timeline_add(kind=TimelineEntry.Kind.SYSTEM, deal=open_deal, text=text,
+        timeline_add(kind=TimelineEntry.Kind.SYSTEM, deal=open_deal, contact=contact, text=text,
                      data={"event": event.pk, "source": source.slug, "repeat": True})
         event_record(kind="intake.repeat_response", deal_id=open_deal.pk, contact_id=contact.pk,
                      payload={"event": event.pk, "source": source.slug})
