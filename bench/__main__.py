@@ -14,7 +14,7 @@ import time
 import warnings
 from pathlib import Path
 
-BENCHMARKS = ("board", "intake", "dedup_lookup")
+BENCHMARKS = ("board", "intake", "dedup_lookup", "routing", "calllist")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,6 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--contacts", type=int, default=1_000_000,
                         help="dedup_lookup: contacts in the database (default 1,000,000)")
     parser.add_argument("--lookups", type=int, default=10_000, help="dedup_lookup: timed lookups (default 10,000)")
+    parser.add_argument("--routing-deals", type=int, default=1_000_000,
+                        help="routing: open deals in the database (default 1,000,000)")
+    parser.add_argument("--calllist-leads", type=int, default=100_000,
+                        help="calllist: open leads in the database (default 100,000)")
     parser.add_argument("--keep-db", action="store_true", help="keep the database for the next run, and reuse it")
     args = parser.parse_args(argv)
     unknown = set(args.benchmarks) - set(BENCHMARKS)
@@ -64,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import board, dedup_lookup, intake
+    from bench import board, calllist, dedup_lookup, intake, routing
 
     started = time.monotonic()
     if args.postgres:
@@ -82,6 +86,10 @@ def main(argv: list[str] | None = None) -> int:
                        huey_processes=args.huey_processes)
         if "dedup_lookup" in chosen:
             dedup_lookup.run(contacts=args.contacts, lookups=args.lookups)
+        if "routing" in chosen:
+            routing.run(deals=args.routing_deals)
+        if "calllist" in chosen:
+            calllist.run(leads=args.calllist_leads)
     finally:
         if args.keep_db:
             print(f"Database kept: {connection.settings_dict['NAME']}")

@@ -161,3 +161,6 @@ API_PAGE_SIZE_MAX = 500
 PHONE_DEFAULT_REGION = env_str("PHONE_DEFAULT_REGION", "RU")
 # A manager left "At work" outside their working hours counts as Off after this many minutes.
 PRESENCE_GRACE_MINUTES = env_int("PRESENCE_GRACE_MINUTES", 15)
+# Leads in a manager's call list; a due callback pinned to one manager goes to anyone this many minutes later.
+CALL_LIST_SIZE = env_int("CALL_LIST_SIZE", 20)
+CALL_LIST_PIN_MINUTES = env_int("CALL_LIST_PIN_MINUTES", 30)

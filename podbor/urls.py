@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("podbor.accounts.urls")),
     path("", include("podbor.crm.urls")),
     path("intake/", include("podbor.intake.urls")),
+    path("routing/", include("podbor.routing.urls")),
 ]

@@ -2,8 +2,11 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from podbor.accounts.models import ApiToken, Team, User
+from podbor.accounts.models import ApiToken, PresenceChange, Team, User
+from podbor.events.services import event_record
+from podbor.lib.errors import ValidationFailed
 
 
 def api_token_issue(*, user: User, name: str = "") -> str:
@@ -58,4 +61,29 @@ def user_create(
     )
     user.set_password(password)
     user.save()
+    return user
+
+
+# --- presence -------------------------------------------------------------------------------------------------------
+
+PRESENCE_CHANGED = "presence.changed"
+
+
+def presence_set(*, user: User, status: str, via: str = "ui") -> User:
+    """Switch a user At work / Pause / Off. Every switch is kept (PresenceChange) and announced as the domain event
+    "presence.changed" in the same transaction; setting the status the user already has changes nothing."""
+    if status not in User.Presence.values:
+        message = _("Choose one of: %(choices)s.") % {"choices": ", ".join(User.Presence.values)}
+        raise ValidationFailed(_("Unknown presence status."), fields={"status": [message]})
+    with transaction.atomic():
+        # The row lock serialises two switches of one user, so each change's "previous" is the one before it.
+        locked = User.objects.select_for_update().only("pk", "presence", "presence_since").get(pk=user.pk)
+        if locked.presence != status:
+            previous, now = locked.presence, timezone.now()
+            User.objects.filter(pk=user.pk).update(presence=status, presence_since=now)
+            PresenceChange.objects.create(user_id=user.pk, status=status, previous=previous, at=now, via=via[:20])
+            event_record(kind=PRESENCE_CHANGED, actor_id=user.pk,
+                         payload={"user": user.pk, "status": status, "previous": previous})
+            locked.presence, locked.presence_since = status, now
+    user.presence, user.presence_since = locked.presence, locked.presence_since
     return user

@@ -7,4 +7,6 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="accounts-logout"),
     path("me/tokens/", views.tokens, name="accounts-tokens"),
     path("me/tokens/<int:pk>/revoke", views.token_revoke, name="accounts-token-revoke"),
+    path("me/presence/", views.presence_switch, name="accounts-presence-set"),
+    path("team/presence/", views.presence_team, name="accounts-presence-team"),
 ]

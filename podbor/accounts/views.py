@@ -1,15 +1,21 @@
-"""Signing in and out, and the user's own API tokens."""
+"""Signing in and out, the user's own API tokens, and presence (the header switch, the team's page)."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from podbor.accounts.forms import ApiTokenForm
 from podbor.accounts.models import ApiToken
-from podbor.accounts.services import api_token_issue, api_token_revoke
+from podbor.accounts.selectors import presence_team_of
+from podbor.accounts.services import api_token_issue, api_token_revoke, presence_set
+from podbor.accounts.templatetags.presence import presence_context
+from podbor.lib.errors import ValidationFailed
 
 
 class LoginView(auth_views.LoginView):
@@ -46,3 +52,35 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
     api_token_revoke(token=token)
     return redirect("accounts-tokens")
+
+
+@login_required
+@require_POST
+def presence_switch(request: HttpRequest) -> HttpResponse:
+    """The header's one-click switch: HTMX gets the switch back to put in place; without JS, back to the page."""
+    try:
+        presence_set(user=request.user, status=request.POST.get("status", ""), via="ui")
+    except ValidationFailed as exc:
+        return HttpResponseBadRequest(" ".join(str(m) for m in exc.fields.get("status", [exc.detail])))
+    if request.headers.get("HX-Request"):
+        response = render(request, "accounts/_presence.html", presence_context(request.user))
+        response["HX-Trigger"] = "presence-changed"  # other parts of the page (a call list) may refresh
+        return response
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = resolve_url(settings.LOGIN_REDIRECT_URL)
+    return redirect(target)
+
+
+@never_cache
+@login_required
+@require_GET
+def presence_team(request: HttpRequest) -> HttpResponse:
+    """Who of the team is at work now and since when: for team leads and administrators."""
+    if not (request.user.is_admin or request.user.is_team_lead):
+        raise PermissionDenied
+    people = list(presence_team_of(request.user))
+    context = {"people": people, "at_work": sum(1 for p in people if p.presence_effective_now == "at_work")}
+    template = "accounts/_presence_team.html" if request.headers.get("HX-Request") else "accounts/presence_team.html"
+    return render(request, template, context)

@@ -12,11 +12,13 @@ from podbor.accounts.models import User
 from podbor.api.filters import datetime_param, user_id_param
 from podbor.api.pagination import PageParams, paginate
 from podbor.api.refs import Refs, visible_or_404
+from podbor.api.routing import AssignmentOut, deal_assignment_out
 from podbor.api.schemas import Id, Input, Page, error_responses
 from podbor.crm.models import Deal
 from podbor.crm.selectors import deals_search, deals_visible_to
 from podbor.crm.services import deal_create, deal_update
 from podbor.lib.errors import ValidationFailed
+from podbor.routing.selectors import assignments_latest_prefetch
 
 router = Router(tags=["deals"])
 
@@ -44,6 +46,7 @@ class DealOut(Schema):
     lost_reason: int | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    assignment: AssignmentOut | None = Field(None, description="The latest distribution decision and why; null: none.")
 
 
 class DealIn(Input):
@@ -89,7 +92,8 @@ class DealFilters(PageParams):
 def deals_for(user: User) -> QuerySet[Deal]:
     """Visible deals, with the ids of their visible children fetched in one more query."""
     children = deals_visible_to(user).only("id", "parent_id").order_by("id")
-    return deals_visible_to(user).prefetch_related(Prefetch("children", queryset=children, to_attr="visible_children"))
+    return deals_visible_to(user).prefetch_related(Prefetch("children", queryset=children, to_attr="visible_children"),
+                                                   assignments_latest_prefetch())
 
 
 def deal_out(deal: Deal, user: User) -> dict:
@@ -117,6 +121,7 @@ def deal_out(deal: Deal, user: User) -> dict:
         "lost_reason": deal.lost_reason_id,
         "created_at": deal.created_at,
         "updated_at": deal.updated_at,
+        "assignment": deal_assignment_out(deal),
     }
 
 

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Swagger
 from ninja.renderers import JSONRenderer
 
-from podbor.api import companies, contacts, deal_actions, deals, imports, intake, me, notes, pipelines, tasks
+from podbor.api import calllists, companies, contacts, deal_actions, deals, imports, intake, me, notes, pipelines, tasks
+from podbor.api import routing as routing_api
 from podbor.api.auth import SessionAuth, TokenAuth
 from podbor.api.errors import error_body, install_error_handlers
 
@@ -69,8 +70,9 @@ api = PodborAPI(
 )
 install_error_handlers(api)
 
-for module in (me, contacts, companies, pipelines, deals, deal_actions, notes, tasks, intake, imports):
+for module in (me, contacts, companies, pipelines, deals, deal_actions, notes, tasks, intake, imports, calllists):
     api.add_router("", module.router)
+api.add_router("", routing_api.router)
 
 # Added last so that it only catches what no resource matched: an unknown URL is a JSON 404 too.
 fallback = Router()

@@ -369,6 +369,10 @@ def _attach_or_create_deal(event: InboundEvent, lead: Lead, contact: Contact) ->
     event_record(kind="intake.lead_created", deal_id=deal.pk, contact_id=contact.pk,
                  payload={"event": event.pk, "source": source.slug})
     _apply_relevance(event, lead, contact, deal)
+    if event.status != InboundEvent.Status.REJECTED:  # only a deal that stays open gets a manager
+        from podbor.routing.services import deal_assign  # intake builds on routing; imported here, one edit
+
+        deal_assign(deal=deal)
 
 
 def _apply_relevance(event: InboundEvent, lead: Lead, contact: Contact, deal: Deal) -> None:

@@ -1,0 +1,201 @@
+"""Lead distribution: (a) the time of one assignment decision with 200 managers and 1,000,000 open deals; (b) fairness
+of weighted shares and round robin over 10,000 leads and 10 present managers.
+
+(a) The deals are bulk-inserted (COPY on PostgreSQL, executemany in one transaction on SQLite), spread evenly over the
+200 managers, a share of them untouched (``--untouched``, default 5 %: a new lead is touched within minutes); with
+``--keep-db`` a later run finds them loaded. Timed: ``deal_assign`` for a new deal, whole (choice, responsible,
+timeline, Assignment row), and the choice alone (filters + strategy), for three rules over the 200 managers: round
+robin with a limit of 30 untouched leads (the bounded count), least loaded without a limit (the full grouped count over
+the partial index), and weighted shares.
+(b) 10,000 new deals through ``deal_assign`` under a weighted rule (weights below) and a round-robin rule.
+"""
+
+import logging
+import random
+import statistics
+import time
+from collections import Counter
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from podbor.accounts.models import User
+from podbor.crm.models import Deal, Pipeline, Stage
+from podbor.routing.models import DistributionRule, RuleMember
+from podbor.routing.services import deal_assign
+from podbor.routing.services.eligibility import candidates_for
+from podbor.routing.services.strategies import PICKERS
+
+MARK = "bench-routing"
+BATCH = 50_000
+WEIGHTS = [20, 15, 15, 10, 10, 10, 5, 5, 5, 5]
+
+
+def _percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def _managers(prefix: str, n: int) -> list[User]:
+    existing = list(User.objects.filter(username__startswith=prefix).order_by("id"))
+    if len(existing) >= n:
+        return existing[:n]
+    User.objects.bulk_create([User(username=f"{prefix}{i:04d}", first_name="Менеджер", last_name=f"№{i}",
+                                   password="!", presence=User.Presence.AT_WORK) for i in range(len(existing), n)])
+    return list(User.objects.filter(username__startswith=prefix).order_by("id"))[:n]
+
+
+def _pipeline(name: str) -> Pipeline:
+    pipeline = Pipeline.objects.filter(name=name).first()
+    if pipeline is None:
+        pipeline = Pipeline.objects.create(name=name)
+        Stage.objects.create(pipeline=pipeline, name="Новый отклик", order=1)
+        Stage.objects.create(pipeline=pipeline, name="Отказ", order=2, kind=Stage.Kind.LOST)
+    return pipeline
+
+
+DEAL_COLS = ["title", "pipeline", "stage", "responsible", "source", "custom", "stage_entered_at", "touched_at",
+             "created_at", "updated_at"]
+
+
+def _deal_rows(pipeline: Pipeline, stage: Stage, users: list[User], count: int, untouched: float, now: str):
+    rng = random.Random(7)
+    for i in range(count):
+        yield ["Отклик", pipeline.pk, stage.pk, users[i % len(users)].pk, MARK, "{}", now,
+               None if rng.random() < untouched else now, now, now]
+
+
+def _load(pipeline: Pipeline, users: list[User], deals: int, untouched: float) -> None:
+    stage = pipeline.first_open_stage()
+    now = timezone.now().isoformat()
+    columns = [Deal._meta.get_field(name).column for name in DEAL_COLS]
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    rows = _deal_rows(pipeline, stage, users, deals, untouched, now)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {Deal._meta.db_table} ({cols}) FROM STDIN") as out:
+                for row in rows:
+                    out.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            batch = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) == BATCH:
+                    cursor.executemany(f"INSERT INTO {Deal._meta.db_table} ({cols}) VALUES ({marks})", batch)
+                    batch = []
+            if batch:
+                cursor.executemany(f"INSERT INTO {Deal._meta.db_table} ({cols}) VALUES ({marks})", batch)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Deal._meta.db_table}" if connection.vendor == "postgresql" else "ANALYZE")
+
+
+def _rule(pipeline: Pipeline, users: list[User], name: str, strategy: str, *, weights: list[int] | None = None,
+          **options) -> DistributionRule:
+    DistributionRule.objects.filter(pipeline=pipeline).update(is_active=False)
+    rule = DistributionRule.objects.create(name=name, pipeline=pipeline, strategy=strategy, priority=1, **options)
+    RuleMember.objects.bulk_create([RuleMember(rule=rule, user=u, weight=weights[i] if weights else 0)
+                                    for i, u in enumerate(users)])
+    return rule
+
+
+def _new_deal_ids(pipeline: Pipeline, n: int) -> list[int]:
+    stage, now = pipeline.first_open_stage(), timezone.now()
+    created = Deal.objects.bulk_create([Deal(title="Новый отклик", pipeline=pipeline, stage=stage, source="bench-new",
+                                             stage_entered_at=now) for _ in range(n)])
+    if created and created[0].pk is not None:
+        return [d.pk for d in created]
+    return list(Deal.objects.filter(pipeline=pipeline, source="bench-new", responsible__isnull=True)
+                .order_by("-id").values_list("pk", flat=True)[:n])[::-1]
+
+
+def _decisions(pipeline: Pipeline, rule: DistributionRule, n: int) -> tuple[list[float], list[float]]:
+    whole, choice = [], []
+    ids = _new_deal_ids(pipeline, n + 5)
+    for i, pk in enumerate(ids):
+        deal = Deal.objects.get(pk=pk)
+        started = time.perf_counter()
+        with transaction.atomic():
+            locked = DistributionRule.objects.select_for_update().get(pk=rule.pk)
+            candidates = candidates_for(locked, deal, for_least_loaded=locked.strategy == "least_loaded")
+            eligible = [c for c in candidates if c.eligible]
+            PICKERS[locked.strategy](eligible)
+            transaction.set_rollback(True)  # the choice alone: nothing written
+        with transaction.atomic():  # timed inside: the event dispatch job that runs after commit is not the decision
+            middle = time.perf_counter()
+            deal_assign(deal=deal)
+            ended = time.perf_counter()
+        if i >= 5:  # the first few warm the caches
+            choice.append((middle - started) * 1000)
+            whole.append((ended - middle) * 1000)
+    return whole, choice
+
+
+def _decision_bench(managers: int, deals: int, untouched: float, decisions: int) -> None:
+    pipeline = _pipeline("Бенчмарк распределения")
+    users = _managers("bench-rt-", managers)
+    loaded = Deal.objects.filter(source=MARK).count()
+    if loaded >= deals:
+        print(f"\nRouting: {loaded:,} open deals already loaded (--keep-db), load skipped")
+    else:
+        Deal.objects.filter(source=MARK).delete()
+        started = time.monotonic()
+        _load(pipeline, users, deals, untouched)
+        took = time.monotonic() - started
+        print(f"\nRouting: loaded {deals:,} open deals over {managers} managers in {took:.1f} s")
+    open_untouched = Deal.objects.filter(closed_at__isnull=True, touched_at__isnull=True).count()
+    print(f"open deals {Deal.objects.filter(closed_at__isnull=True).count():,}, of them untouched "
+          f"{open_untouched:,} (~{open_untouched // managers:,} a manager)")
+    cases = [
+        ("round robin, limit 30 untouched", dict(strategy="round_robin", max_open_untouched=30)),
+        ("least loaded, no limit", dict(strategy="least_loaded")),
+        # 100 of the managers at 1 % each, the others at 0 %.
+        ("weighted shares, no limit", dict(strategy="weighted", weights=[1] * 100 + [0] * max(0, managers - 100))),
+    ]
+    print(f"\n{'decision (' + connection.vendor + f', {managers} managers)':<44}{'n':>6}{'p50 ms':>9}{'p99 ms':>9}"
+          f"{'max ms':>9}")
+    for name, options in cases:
+        strategy = options.pop("strategy")
+        weights = options.pop("weights", None)
+        rule = _rule(pipeline, users, name, strategy, weights=weights, **options)
+        whole, choice = _decisions(pipeline, rule, decisions)
+        for label, values in ((f"{name}: choice", choice), (f"{name}: deal_assign", whole)):
+            p99 = _percentile(values, 0.99)
+            print(f"{label:<44}{len(values):>6}{statistics.median(values):>9.2f}{p99:>9.2f}{max(values):>9.2f}"
+                  f"   target p99 ≤ 5 ms: {'met' if p99 <= 5 else 'NOT met'}")
+    # Clean up what the decisions added, so that a kept database measures the same next time.
+    Deal.objects.filter(source="bench-new").delete()
+
+
+def _fairness(leads: int) -> None:
+    pipeline = _pipeline("Бенчмарк справедливости")
+    users = _managers("bench-fair-", len(WEIGHTS))
+    print(f"\nFairness: {leads:,} leads over {len(users)} managers at work")
+    for strategy, weights in (("weighted", WEIGHTS), ("round_robin", None)):
+        rule = _rule(pipeline, users, f"fairness {strategy}", strategy, weights=weights)
+        ids = _new_deal_ids(pipeline, leads)
+        started = time.monotonic()
+        for pk in ids:
+            deal_assign(deal=Deal(pk=pk))
+        took = time.monotonic() - started
+        counts = Counter(Deal.objects.filter(pk__in=ids).values_list("responsible_id", flat=True))
+        got = [counts[u.pk] for u in users]
+        print(f"{strategy}: {leads:,} assignments in {took:.1f} s ({leads / took:,.0f}/s)")
+        if weights:
+            worst = max(abs(g / leads * 100 - w) for g, w in zip(got, weights, strict=True))
+            print("  weight %  " + " ".join(f"{w:>6}" for w in weights))
+            print("  share %   " + " ".join(f"{g / leads * 100:>6.2f}" for g in got))
+            print(f"  worst deviation {worst:.2f} percentage points   target ±2: {'met' if worst <= 2 else 'NOT met'}")
+        else:
+            spread = max(got) - min(got)
+            print("  leads     " + " ".join(f"{g:>6}" for g in got))
+            print(f"  max − min = {spread}   target ≤ 1: {'met' if spread <= 1 else 'NOT met'}")
+        Deal.objects.filter(pk__in=ids).update(closed_at=timezone.now())  # not load for the next strategy
+        rule.delete()
+
+
+def run(*, managers: int = 200, deals: int = 1_000_000, untouched: float = 0.05, decisions: int = 500,
+        leads: int = 10_000) -> None:
+    logging.getLogger("huey").setLevel(logging.WARNING)  # one line per inline job would drown the figures
+    _decision_bench(managers, deals, untouched, decisions)
+    _fairness(leads)

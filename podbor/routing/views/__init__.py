@@ -1,0 +1,1 @@
+"""Pages of the routing app: distribution rules, the unassigned queue, call lists."""
