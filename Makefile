@@ -41,6 +41,8 @@ migrate: setup
 # The web server and the worker run side by side; Ctrl+C (or TERM) stops both, and so does either one failing.
 run: migrate
 	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py seed_demo_routing
+	$(PY) manage.py seed_demo_intake
 	$(PY) manage.py collectstatic --noinput -v 0
 	@echo "Podbor: http://$(HOST):$(PORT)/  with the worker (manage.py run_huey). Stop both with Ctrl+C."
 	@export DEBUG=$${DEBUG:-true}; \
