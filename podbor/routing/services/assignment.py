@@ -13,7 +13,7 @@ from podbor.crm.services import deal_update, timeline_add
 from podbor.lib.errors import PermissionRefused, ValidationFailed
 from podbor.routing.models import Assignment, DistributionRule, QueuedDeal, RuleMember
 from podbor.routing.selectors import reason_text, rule_for_deal
-from podbor.routing.services.eligibility import Candidate, candidates_for
+from podbor.routing.services.eligibility import Candidate, candidates_for, considered_rows
 from podbor.routing.services.strategies import PICKERS
 
 MANUAL = "manual"
@@ -44,7 +44,7 @@ def _chosen_reason(rule: DistributionRule, chosen: Candidate, previous: Deal | N
 
 
 def _considered(candidates: list[Candidate]) -> list[dict]:
-    return [c.as_considered() for c in candidates]
+    return considered_rows(candidates)
 
 
 @transaction.atomic

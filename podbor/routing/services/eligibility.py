@@ -14,6 +14,8 @@ from podbor.crm.models import Deal
 from podbor.routing.models import DistributionRule, RuleMember
 from podbor.routing.selectors import reason_text, untouched_counts
 
+# One grouped count reads at most this many index entries; beyond it, bounded per-manager counts take over.
+SCAN_AT_MOST = 20_000
 LEAST_LOADED_FIRST_CAP = 64
 LEAST_LOADED_MAX_CAP = 64 * 16**2
 
@@ -44,10 +46,14 @@ class Candidate:
         self.code, self.params = code, params
 
     def as_considered(self) -> dict:
-        with translation.override("en"):
-            english = reason_text(self.code, self.params)
+        """The stored form; call it with English active (``considered_rows``): the text is for raw-data readers."""
         return {"user": self.user_id, "name": self.name, "eligible": self.eligible, "code": self.code,
-                "params": self.params, "reason": english}
+                "params": self.params, "reason": reason_text(self.code, self.params)}
+
+
+def considered_rows(candidates: list["Candidate"]) -> list[dict]:
+    with translation.override("en"):
+        return [c.as_considered() for c in candidates]
 
 
 _MEMBER_VALUES = ("pk", "user_id", "user__first_name", "user__last_name", "user__username", "user__presence",
@@ -55,11 +61,23 @@ _MEMBER_VALUES = ("pk", "user_id", "user__first_name", "user__last_name", "user_
 
 
 def _members(rule: DistributionRule) -> list[Candidate]:
-    rows = RuleMember.objects.filter(rule=rule, user__is_active=True).order_by("id").values_list(*_MEMBER_VALUES)
-    return [Candidate(member_id=pk, user_id=user_id, name=f"{first} {last}".strip() or username, presence=presence,
-                      team_id=team_id, weight=weight, current_weight=current, assigned_count=count,
-                      last_assigned_at=last_at)
-            for pk, user_id, first, last, username, presence, team_id, weight, current, count, last_at in rows]
+    """The rule's active members; with ``only_present`` those not at work now (podbor.accounts.selectors.
+    users_present: the switch and the working hours) are marked "paused" or "off"."""
+    members = RuleMember.objects.filter(rule=rule, user__is_active=True)
+    rows = members.order_by("id").values_list(*_MEMBER_VALUES)
+    present = None
+    if rule.only_present:
+        # A subquery, not a list of 200 ids: cheaper to build and to run.
+        present = set(users_present().filter(pk__in=members.values("user_id")).values_list("pk", flat=True))
+    candidates = []
+    for pk, user_id, first, last, username, presence, team_id, weight, current, count, last_at in rows:
+        candidate = Candidate(member_id=pk, user_id=user_id, name=f"{first} {last}".strip() or username,
+                              presence=presence, team_id=team_id, weight=weight, current_weight=current,
+                              assigned_count=count, last_assigned_at=last_at)
+        if present is not None and user_id not in present:
+            candidate.skip("paused" if presence == User.Presence.PAUSE else "off")
+        candidates.append(candidate)
+    return candidates
 
 
 def required_skills_for(rule: DistributionRule, deal: Deal) -> list[tuple[str, str]]:
@@ -78,13 +96,6 @@ def candidates_for(rule: DistributionRule, deal: Deal, *, for_least_loaded: bool
     candidates = _members(rule)
     if not candidates:
         return candidates
-    ids = [c.user_id for c in candidates]
-
-    if rule.only_present:
-        present = set(users_present().filter(pk__in=ids).values_list("pk", flat=True))
-        for c in candidates:
-            if c.user_id not in present:
-                c.skip("paused" if c.presence == User.Presence.PAUSE else "off")
 
     if rule.team_id is not None:
         for c in _still(candidates):
@@ -114,10 +125,14 @@ def candidates_for(rule: DistributionRule, deal: Deal, *, for_least_loaded: bool
 
 
 def _untouched(left: list[Candidate], limit: int | None, for_least_loaded: bool) -> dict[int, int]:
-    """Counts exact below the cap: a limit needs no more than the limit. Least loaded without a limit needs only the
-    smallest count, so it starts with a small cap and raises it only while every candidate reaches it."""
+    """Exact counts where they matter, with a bounded cost: counts at or above the limit only need to be "at least
+    the limit", and least loaded only needs the smallest count."""
     ids = [c.user_id for c in left]
-    if limit is not None or not for_least_loaded:
+    counts = untouched_counts(ids, scan_at_most=SCAN_AT_MOST)
+    if counts is not None:
+        return counts
+    # A large backlog of untouched leads: count each manager only up to what the decision needs.
+    if limit is not None:
         return untouched_counts(ids, cap=limit)
     cap = LEAST_LOADED_FIRST_CAP
     while cap <= LEAST_LOADED_MAX_CAP:
