@@ -14,7 +14,7 @@ import time
 import warnings
 from pathlib import Path
 
-BENCHMARKS = ("board", "intake", "dedup_lookup", "routing", "calllist")
+BENCHMARKS = ("board", "intake", "dedup_lookup", "intake_import", "routing", "calllist")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="routing: open deals in the database (default 1,000,000)")
     parser.add_argument("--calllist-leads", type=int, default=100_000,
                         help="calllist: open leads in the database (default 100,000)")
+    parser.add_argument("--import-rows", type=int, default=None,
+                        help="intake_import: spreadsheet rows (default 5,000; 1,000 when every benchmark runs)")
     parser.add_argument("--keep-db", action="store_true", help="keep the database for the next run, and reuse it")
     args = parser.parse_args(argv)
     unknown = set(args.benchmarks) - set(BENCHMARKS)
@@ -44,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     chosen = args.benchmarks or list(BENCHMARKS)
     if args.n is None:
         args.n = 10_000 if args.benchmarks else 3_000
+    if args.import_rows is None:
+        args.import_rows = 5_000 if args.benchmarks else 1_000
 
     sqlite_file = None
     if args.postgres:
@@ -65,10 +69,14 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
+    import logging
+
+    # A line per job would bury the figures.
+    logging.getLogger("django_tasks").setLevel(logging.WARNING)
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import board, calllist, dedup_lookup, intake, routing
+    from bench import board, calllist, dedup_lookup, intake, intake_import, routing
 
     started = time.monotonic()
     if args.postgres:
@@ -86,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
                        huey_processes=args.huey_processes)
         if "dedup_lookup" in chosen:
             dedup_lookup.run(contacts=args.contacts, lookups=args.lookups)
+        if "intake_import" in chosen:
+            intake_import.run(rows=args.import_rows)
         if "routing" in chosen:
             routing.run(deals=args.routing_deals)
         if "calllist" in chosen:

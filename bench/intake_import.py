@@ -1,19 +1,13 @@
 """Spreadsheet import: rows per second for a dry run, a commit and a re-import of the same file.
 
-`python -m bench.intake_import [--rows 5000] [--postgres URL]` on a throwaway database. The file is shaped like a
+`python -m bench intake_import [--import-rows 5000] [--postgres URL]` on a throwaway database. The file is shaped like a
 recruiter's export: Russian headers, cp1251 with ';' (and the same rows as XLSX), phones typed in every usual way,
 some emails, 5% rows nobody can be reached by, 10% repeats of a person earlier in the file, 5% people already known.
 """
 
-import argparse
 import io
-import os
 import random
-import sys
-import tempfile
 import time
-import warnings
-from pathlib import Path
 
 HEADERS = ["ФИО", "Моб. телефон", "E-mail", "Город", "Вакансия", "Комментарий", "Дата рождения"]
 LAST = ["Иванов", "Петров", "Сидоров", "Кузнецов", "Смирнов", "Попов", "Васильев", "Новиков", "Фёдоров", "Морозов",
@@ -78,7 +72,7 @@ def run(*, rows: int = 5000) -> None:
     from podbor.crm.services import contact_create
     from podbor.intake.importing.services import import_run
 
-    admin = user_create(username="bench-admin", password="bench-password-1", role=User.Role.ADMIN)
+    admin = user_create(username="bench-import-admin", password="bench-password-1", role=User.Role.ADMIN)
     known = max(1, rows // 20)
     for n in range(known):
         contact_create(actor=admin, full_name=_name(n), phones=[_phone(n, 0)])
@@ -95,50 +89,3 @@ def run(*, rows: int = 5000) -> None:
             counts = ", ".join(f"{k} {v}" for k, v in report.counts.items() if v)
             print(f"  {step:<10} {seconds:6.2f} s  {rows / seconds:7.0f} rows/s   ({counts})")
     print(f"\nContacts {Contact.objects.count()}, deals {Deal.objects.count()}")
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.intake_import", description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=5000)
-    parser.add_argument("--postgres", metavar="URL", help="postgres://user:password@host:port/name")
-    args = parser.parse_args(argv)
-    sqlite_file = None
-    if args.postgres:
-        os.environ["DATABASE_URL"] = args.postgres
-    else:
-        sqlite_file = Path(tempfile.mkdtemp(prefix="podbor-bench-")) / "bench.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{sqlite_file}"
-    os.environ["HUEY_IMMEDIATE"] = "true"
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "podbor.settings")
-    warnings.filterwarnings("ignore", message="No directory at")
-    import logging
-
-    import django
-
-    django.setup()
-    logging.getLogger("podbor").setLevel(logging.WARNING)
-    logging.getLogger("django_tasks").setLevel(logging.WARNING)
-    from django.core.management import call_command
-    from django.db import connection
-
-    if args.postgres:
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    else:
-        call_command("migrate", verbosity=0, interactive=False)
-    print(f"Database: {connection.vendor}")
-    try:
-        run(rows=args.rows)
-    finally:
-        if args.postgres:
-            connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
-        elif sqlite_file is not None:
-            connection.close()
-            for path in sqlite_file.parent.glob("bench.sqlite3*"):
-                path.unlink()
-            sqlite_file.parent.rmdir()
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
