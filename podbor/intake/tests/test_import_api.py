@@ -49,7 +49,8 @@ def test_the_mapping_corrects_a_guessed_column(post, pipeline):
     content = csv_bytes(["Кто", "Связь"], [["Иванов Иван", "89991234567"]])
     refused = post(content, pipeline=pipeline)
     assert refused.status_code == 400
-    assert "phone or an email" in refused.json()["fields"]["mapping"][0]
+    assert refused.json()["error"] == "validation_error"
+    assert "Кто, Связь" in refused.json()["fields"]["mapping"][0]  # no phone or email among the columns it names
     response = post(content, pipeline=pipeline, mapping=json.dumps({"Кто": "full_name", "Связь": "phone"}))
     assert response.status_code == 201, response.content
     assert Contact.objects.get().last_name == "Иванов"
@@ -79,7 +80,10 @@ def test_a_file_over_the_limit_is_a_400(post, pipeline, monkeypatch):
     monkeypatch.setattr("podbor.api.imports.MAX_BYTES", 100)
     response = post(csv_bytes(HEADERS_RU, ROWS_RU * 5), pipeline=pipeline)
     assert response.status_code == 400
-    assert "MB" in response.json()["fields"]["file"][0]
+    body = response.json()
+    assert body["error"] == "validation_error"
+    assert list(body["fields"]) == ["file"]
+    assert body["fields"]["file"] == [body["detail"]]  # refused on its size, before it is read
 
 
 def test_missing_file_unknown_pipeline_and_bad_mapping_are_field_errors(client, token_for, admin_user, post, pipeline):

@@ -1,5 +1,7 @@
 """Committing an import: rows go through the intake pipeline as events, in batches; re-importing creates nothing."""
 
+from django.utils.translation import override
+
 from podbor.crm.models import Contact, Deal, TimelineEntry
 from podbor.crm.services import contact_create, deal_create
 from podbor.intake.importing import committing
@@ -63,7 +65,8 @@ def test_the_same_rows_saved_differently_are_still_recognised(pipeline, admin_us
 def test_a_bad_row_is_reported_while_the_others_are_imported(pipeline, admin_user):
     rows = [ROWS_RU[0], ["Без Контактов", "", "", "Москва", "Курьер", ""], ["Кривой Номер", "12", "", "", "", ""],
             ROWS_RU[1]]
-    report = commit(csv_bytes(HEADERS_RU, rows), pipeline, admin_user)
+    with override("en"):
+        report = commit(csv_bytes(HEADERS_RU, rows), pipeline, admin_user)
     assert [(r.row, r.outcome) for r in report.rows] == [(2, "created"), (3, "rejected"), (4, "rejected"),
                                                           (5, "created")]
     assert report.rows[1].reason == "No phone and no email."

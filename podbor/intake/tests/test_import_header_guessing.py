@@ -1,6 +1,7 @@
 """Columns are guessed from Russian and English headers; the user corrects the guess."""
 
 import pytest
+from django.utils.translation import override
 
 from podbor.intake.importing.columns import mapping_apply, mapping_check, mapping_guess, mapping_overrides_parse
 from podbor.lib.errors import ValidationFailed
@@ -42,6 +43,6 @@ def test_a_correction_naming_an_unknown_column_or_field_is_refused():
 
 
 def test_a_mapping_without_a_phone_or_email_column_is_refused():
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, override("en"):
         mapping_check(["ФИО", "Город"], ["full_name", "city"])
     assert "phone or an email" in refused.value.fields["mapping"][0]

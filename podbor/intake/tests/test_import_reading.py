@@ -1,6 +1,7 @@
 """Reading spreadsheets as Russian users save them: encodings, delimiters, XLSX, blank lines above the header."""
 
 import pytest
+from django.utils.translation import override
 
 from podbor.intake.importing.columns import header_score
 from podbor.intake.importing.reading import MAX_BYTES, table_read
@@ -82,20 +83,20 @@ def test_xlsx_phone_typed_as_a_number_reads_as_digits():
     ("ФИО;Телефон\r\n".encode(), "no data rows"),
 ])
 def test_unreadable_files_are_refused_with_a_clear_reason(content, message):
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, override("en"):
         import_table_read(content=content)
     assert message in refused.value.detail
     assert refused.value.fields["file"]
 
 
 def test_a_file_over_50_mb_is_refused():
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, override("en"):
         import_table_read(content=b"a" * (MAX_BYTES + 1))
     assert "50 MB" in refused.value.detail
 
 
 def test_too_many_rows_are_refused_with_advice_to_split():
     rows = [[f"Человек {i}", f"8999{i:07d}"] for i in range(12)]
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, override("en"):
         import_table_read(content=csv_bytes(["ФИО", "Телефон"], rows), max_rows=10)
     assert "Split" in refused.value.detail

@@ -1,6 +1,7 @@
 """The import pages: upload with a pipeline → columns and dry run → commit → result."""
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -56,17 +57,23 @@ def test_columns_are_changed_with_a_select_per_column(client, upload, admin_user
     batch = ImportBatch.objects.get()
     url = reverse("intake-import", args=[batch.uuid])
     before = client.get(url).content.decode()
-    assert "phone or an email" in before
+    assert 'class="alert alert--error"' in before
+    assert "Кто, Связь" in before  # no phone or email among the columns the problem names
+    assert reverse("intake-import-commit", args=[batch.uuid]) not in before  # no report, nothing to commit
     saved = client.post(url, {"col_0": "full_name", "col_1": "phone"})
     assert saved.status_code == 302
     batch.refresh_from_db()
     assert batch.mapping == ["full_name", "phone"]
-    assert "New contact and deal" in client.get(url).content.decode()
+    after = client.get(url).content.decode()
+    assert reverse("intake-import-commit", args=[batch.uuid]) in after
+    assert "status--won" in after  # the row's outcome: a new contact and deal
 
 
 def test_a_bad_file_is_a_form_error(client, upload, admin_user, pipeline):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the reason is what the user reads
     response = upload(admin_user, b"\x00\x01binary", pipeline)
     assert response.status_code == 200
+    assert "field--error" in response.content.decode()
     assert "does not look like a CSV or XLSX file" in response.content.decode()
     assert ImportBatch.objects.count() == 0
 
