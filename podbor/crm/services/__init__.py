@@ -5,6 +5,7 @@ from podbor.crm.services.contacts import contact_create, contact_update
 from podbor.crm.services.deals import (
     deal_close_lost,
     deal_create,
+    deal_create_with_contact,
     deal_link,
     deal_move_to_stage,
     deal_stage_missing_fields,
@@ -28,6 +29,7 @@ __all__ = [
     "contact_update",
     "deal_close_lost",
     "deal_create",
+    "deal_create_with_contact",
     "deal_link",
     "deal_move_to_stage",
     "deal_stage_missing_fields",

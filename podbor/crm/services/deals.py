@@ -18,6 +18,7 @@ from podbor.crm.models import (
     TimelineEntry,
 )
 from podbor.crm.selectors import users_assignable_by
+from podbor.crm.services.contacts import contact_create
 from podbor.crm.services.custom_fields import custom_fields_for, custom_values_clean
 from podbor.crm.services.timeline import changed_fields_label, timeline_add
 from podbor.events.services import event_record
@@ -360,3 +361,24 @@ def deal_link(*, deal: Deal, parent: Deal | None, actor: User | None) -> Deal:
     event_record(kind="deal.linked", deal_id=deal.pk, actor_id=_actor_id(actor),
                  payload={"parent": parent.pk if parent else None})
     return deal
+
+
+@transaction.atomic
+def deal_create_with_contact(
+    *,
+    actor: User | None,
+    title: str,
+    pipeline: Pipeline,
+    contact: Contact | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    responsible: User | None = None,
+    source: str = "",
+) -> Deal:
+    """A deal for an existing contact, or for a new one made from a name and a phone. Both or neither: a refused deal
+    leaves no stray new contact behind."""
+    if contact is None and ((contact_name or "").strip() or (contact_phone or "").strip()):
+        phone = (contact_phone or "").strip()
+        contact = contact_create(actor=actor, full_name=contact_name, phones=[phone] if phone else [], source=source)
+    return deal_create(actor=actor, title=title, pipeline=pipeline, contact=contact, responsible=responsible,
+                       source=source)

@@ -1,7 +1,6 @@
 """A new deal: for a contact found by search, or for a new contact typed in (name and phone)."""
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from podbor.crm.forms import DealCreateForm, form_show_service_error
 from podbor.crm.models import Contact
 from podbor.crm.selectors import contacts_search, contacts_visible_to, users_assignable_by
-from podbor.crm.services import contact_create, deal_create
+from podbor.crm.services import deal_create_with_contact
 from podbor.lib.errors import ServiceError
 
 PICK_LIMIT = 10
@@ -44,29 +43,16 @@ def deal_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("There is no such contact, or you cannot see it."))
         else:
             try:
-                deal = _create(request, data, picked)
+                deal = deal_create_with_contact(
+                    actor=request.user, title=data["title"], pipeline=data["pipeline"], contact=picked,
+                    contact_name=data["contact_name"], contact_phone=data["contact_phone"],
+                    responsible=data["responsible"], source=data["source"],
+                )
             except ServiceError as exc:
                 form_show_service_error(form, exc, rename={"full_name": "contact_name", "phones": "contact_phone"})
             else:
                 return redirect("crm-deal", pk=deal.pk)
     return render(request, "crm/deal_new.html", {"form": form, "found": [picked] if picked else []})
-
-
-def _create(request: HttpRequest, data: dict, contact: Contact | None):
-    # Both or neither: a refused deal must not leave a stray new contact behind.
-    with transaction.atomic():
-        if contact is None and (data["contact_name"].strip() or data["contact_phone"].strip()):
-            phone = data["contact_phone"].strip()
-            contact = contact_create(actor=request.user, full_name=data["contact_name"],
-                                     phones=[phone] if phone else [], source=data["source"])
-        return deal_create(
-            actor=request.user,
-            title=data["title"],
-            pipeline=data["pipeline"],
-            contact=contact,
-            responsible=data["responsible"],
-            source=data["source"],
-        )
 
 
 @login_required
