@@ -30,6 +30,17 @@ def event_record(
     return event
 
 
+def events_record_many(events: list[DomainEvent]) -> list[DomainEvent]:
+    """``event_record`` for many unsaved events at once (one INSERT), dispatched after commit."""
+    if not events:
+        return events
+    created = DomainEvent.objects.bulk_create(events)
+    pending = transaction.get_connection().run_on_commit
+    if not any(entry[1] is _enqueue_dispatch for entry in pending):
+        transaction.on_commit(_enqueue_dispatch)
+    return created
+
+
 def _enqueue_dispatch() -> None:
     from podbor.events.tasks import events_dispatch  # the task module imports this one
 

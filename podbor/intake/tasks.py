@@ -2,12 +2,19 @@ from django_tasks import task
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from podbor.intake.services import inbound_event_process, inbound_events_sweep
+from podbor.intake.services import inbound_events_drain, inbound_events_sweep
 
 
 @task()
-def intake_process(event_id: int) -> str:
-    return inbound_event_process(event_id=event_id).status
+def intake_drain() -> int:
+    """Process every waiting event, in batches (queued after deliveries, at most one per 50 ms per web process)."""
+    return inbound_events_drain()
+
+
+@task()
+def intake_process(event_id: int) -> int:
+    """Jobs queued by an earlier version, one per event: the drain takes that event with the others."""
+    return inbound_events_drain()
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -19,5 +19,9 @@ def lock_names(names: list[str]) -> None:
         return
     keys = sorted({_key(name) for name in names})
     with connection.cursor() as cursor:
-        for key in keys:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+        # One round trip for any number of names; OFFSET 0 keeps the sorted subquery from being flattened, so the
+        # locks are taken in key order.
+        cursor.execute(
+            "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest(%s::bigint[]) AS k ORDER BY 1 OFFSET 0) s",
+            [keys],
+        )

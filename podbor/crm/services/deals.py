@@ -21,7 +21,8 @@ from podbor.crm.selectors import users_assignable_by
 from podbor.crm.services.contacts import contact_create
 from podbor.crm.services.custom_fields import custom_fields_for, custom_values_clean
 from podbor.crm.services.timeline import changed_fields_label, timeline_add
-from podbor.events.services import event_record
+from podbor.events.models import DomainEvent
+from podbor.events.services import event_record, events_record_many
 from podbor.lib.errors import GuardFailed, ValidationFailed
 
 # Built-in deal fields a stage may require, with their labels.
@@ -67,8 +68,7 @@ def _budget_clean(value, field: str, errors: dict):
         return None
 
 
-@transaction.atomic
-def deal_create(
+def deal_build(
     *,
     actor: User | None,
     title: str,
@@ -82,7 +82,10 @@ def deal_create(
     budget_actual: Decimal | None = None,
     parent: Deal | None = None,
     custom: dict | None = None,
+    now=None,
 ) -> Deal:
+    """Validate a new deal without saving it: ValidationFailed with every error, GuardFailed when its first stage
+    wants fields it lacks."""
     errors: dict[str, list[str]] = {}
     title = (title or "").strip()
     if not title:
@@ -103,13 +106,14 @@ def deal_create(
     budget_planned = _budget_clean(budget_planned, "budget_planned", errors)
     budget_actual = _budget_clean(budget_actual, "budget_actual", errors)
     custom_clean = {}
-    try:
-        custom_clean = custom_values_clean(entity=CustomField.Entity.DEAL, values=custom or {}, pipeline=pipeline)
-    except ValidationFailed as exc:
-        errors |= exc.fields
+    if custom:
+        try:
+            custom_clean = custom_values_clean(entity=CustomField.Entity.DEAL, values=custom, pipeline=pipeline)
+        except ValidationFailed as exc:
+            errors |= exc.fields
     if errors:
         raise ValidationFailed(_("The deal has errors."), fields=errors)
-    now = timezone.now()
+    now = now or timezone.now()
     team = responsible.team if responsible is not None else (actor.team if actor is not None else None)
     deal = Deal(
         title=title,
@@ -135,25 +139,59 @@ def deal_create(
             % {"stage": stage.name, "fields": ", ".join(m["label"] for m in missing)},
             missing=missing,
         )
-    deal.save()
-    StageChange.objects.create(deal=deal, from_stage=None, to_stage=stage, actor=actor, at=now)
-    if contact is not None and contact.team_id is None and team is not None:
-        Contact.objects.filter(pk=contact.pk).update(team=team)
-    timeline_add(
-        kind=TimelineEntry.Kind.SYSTEM,
-        deal=deal,
-        author=actor,
-        text=_("Deal created in “%(pipeline)s”, stage “%(stage)s”") % {"pipeline": pipeline.name, "stage": stage.name},
-        data={"stage": stage.pk},
-    )
-    event_record(
-        kind="deal.created",
-        deal_id=deal.pk,
-        contact_id=deal.contact_id,
-        actor_id=_actor_id(actor),
-        payload={"pipeline": pipeline.pk, "stage": stage.pk, "source": deal.source},
-    )
     return deal
+
+
+def _created_text(deal: Deal) -> str:
+    return _("Deal created in “%(pipeline)s”, stage “%(stage)s”") % {
+        "pipeline": deal.pipeline.name, "stage": deal.stage.name}
+
+
+def _created_payload(deal: Deal) -> dict:
+    return {"pipeline": deal.pipeline_id, "stage": deal.stage_id, "source": deal.source}
+
+
+@transaction.atomic
+def deal_create(*, actor: User | None, **fields) -> Deal:
+    """Create a deal; ``fields`` are those of ``deal_build``."""
+    deal = deal_build(actor=actor, **fields)
+    deal.save()
+    StageChange.objects.create(deal=deal, from_stage=None, to_stage=deal.stage, actor=actor, at=deal.stage_entered_at)
+    contact = deal.contact
+    if contact is not None and contact.team_id is None and deal.team_id is not None:
+        Contact.objects.filter(pk=contact.pk).update(team=deal.team_id)
+    timeline_add(kind=TimelineEntry.Kind.SYSTEM, deal=deal, author=actor, text=_created_text(deal),
+                 data={"stage": deal.stage_id})
+    event_record(kind="deal.created", deal_id=deal.pk, contact_id=deal.contact_id, actor_id=_actor_id(actor),
+                 payload=_created_payload(deal))
+    return deal
+
+
+def deals_insert(*, deals: list[Deal], actor: User | None = None) -> list[Deal]:
+    """Save many built deals at once with what ``deal_create`` writes for each (the first stage change, the
+    timeline entry, the domain event, the contact's team), in a handful of INSERTs. Call inside
+    transaction.atomic()."""
+    if not deals:
+        return []
+    deals = Deal.objects.bulk_create(deals)
+    author_id = _actor_id(actor)
+    StageChange.objects.bulk_create(
+        StageChange(deal=d, from_stage=None, to_stage_id=d.stage_id, actor_id=author_id, at=d.stage_entered_at)
+        for d in deals
+    )
+    for deal in deals:
+        if deal.contact is not None and deal.contact.team_id is None and deal.team_id is not None:
+            Contact.objects.filter(pk=deal.contact_id).update(team=deal.team_id)
+    TimelineEntry.objects.bulk_create(
+        TimelineEntry(kind=TimelineEntry.Kind.SYSTEM, deal=d, contact_id=d.contact_id, author_id=author_id,
+                      text=_created_text(d), data={"stage": d.stage_id}, created_at=d.stage_entered_at)
+        for d in deals
+    )
+    events_record_many([
+        DomainEvent(kind="deal.created", deal_id=d.pk, contact_id=d.contact_id, actor_id=author_id,
+                    payload=_created_payload(d)) for d in deals
+    ])
+    return deals
 
 
 _DEAL_FIELDS = {"title", "contact", "company", "responsible", "source", "budget_planned", "budget_actual", "custom"}

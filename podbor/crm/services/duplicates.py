@@ -1,7 +1,8 @@
 """Contacts that are one person: enrich on a repeat, flag look-alikes, merge on request."""
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
@@ -85,38 +86,70 @@ def _one_digit_variants(e164: str) -> list[str]:
     return variants
 
 
-def _record_pair(contact: Contact, other: Contact, reason: str, score: int) -> None:
-    for a, b in ((contact, other), (other, contact)):
-        PossibleDuplicate.objects.get_or_create(contact=a, other=b, defaults={"reason": reason, "score": score})
-
-
 def possible_duplicates_find(*, contact: Contact) -> list[PossibleDuplicate]:
     """Flag contacts that look like this one but were not merged: the same name in another spelling, or a similar
     name in the same city with a phone one digit off. Uses indexed lookups only (name_key, e164)."""
-    found: dict[int, tuple[str, int]] = {}
-    live = Contact.objects.filter(merged_into__isnull=True).exclude(pk=contact.pk)
-    own_name = " ".join(p for p in (contact.last_name, contact.first_name) if p)
-    if contact.name_key and " " in contact.name_key:
-        for other in live.filter(name_key=contact.name_key)[:20]:
-            other_name = " ".join(p for p in (other.last_name, other.first_name) if p)
-            if name_fold(other_name) != name_fold(own_name):
-                found[other.pk] = (_("the same name in another spelling"), 90)
-            elif contact.city and name_fold(other.city) == name_fold(contact.city):
-                found[other.pk] = (_("the same name in the same city"), 80)
-    variants = [v for p in contact.phones.all() for v in _one_digit_variants(p.e164)]
-    if variants and contact.name_key:
-        near = live.filter(phones__e164__in=variants).distinct()[:20]
-        for other in near:
-            score = int(fuzz.token_sort_ratio(contact.name_key, other.name_key))
-            same_city = bool(contact.city) and name_fold(other.city) == name_fold(contact.city)
-            if score >= 80 and same_city:
-                found[other.pk] = (_("similar name, same city, phone one digit off"), min(99, score))
-    pairs = []
-    for other_id, (reason, score) in found.items():
-        other = Contact.objects.get(pk=other_id)
-        _record_pair(contact, other, reason, score)
-        pairs.append(PossibleDuplicate.objects.get(contact=contact, other=other))
-    return pairs
+    found = possible_duplicates_find_many(contacts=[contact])
+    if not found.get(contact.pk):
+        return []
+    return list(PossibleDuplicate.objects.filter(contact=contact, other_id__in=found[contact.pk]))
+
+
+_NAME_MATCHES_AT_MOST = 20
+_VARIANTS_PER_QUERY = 5000
+
+
+def possible_duplicates_find_many(*, contacts: list[Contact]) -> dict[int, list[int]]:
+    """``possible_duplicates_find`` for many saved contacts in a few queries, whatever their number: one for the
+    name keys, one per chunk of one-digit phone variants. Records both directions of every pair; returns
+    {contact id: [ids of the look-alikes found]}."""
+    found: dict[int, dict[int, tuple[str, int]]] = {c.pk: {} for c in contacts}
+    by_key: dict[str, list[Contact]] = {}
+    for contact in contacts:
+        if contact.name_key and " " in contact.name_key:
+            by_key.setdefault(contact.name_key, []).append(contact)
+    if by_key:
+        # The newest few per key, in one query; a popular name does not drag in every namesake.
+        ranked = (Contact.objects.filter(merged_into__isnull=True, name_key__in=list(by_key))
+                  .annotate(rank=Window(RowNumber(), partition_by=F("name_key"), order_by=F("id").desc()))
+                  .filter(rank__lte=_NAME_MATCHES_AT_MOST + len(contacts))
+                  .values_list("pk", "name_key", "last_name", "first_name", "city"))
+        for other_id, key, last, first, city in ranked:
+            other_name = name_fold(" ".join(p for p in (last, first) if p))
+            for contact in by_key[key]:
+                if other_id == contact.pk or len(found[contact.pk]) >= _NAME_MATCHES_AT_MOST:
+                    continue
+                own_name = name_fold(" ".join(p for p in (contact.last_name, contact.first_name) if p))
+                if other_name != own_name:
+                    found[contact.pk][other_id] = (_("the same name in another spelling"), 90)
+                elif contact.city and name_fold(city) == name_fold(contact.city):
+                    found[contact.pk][other_id] = (_("the same name in the same city"), 80)
+    by_variant: dict[str, list[Contact]] = {}
+    keyed = {c.pk: c for c in contacts if c.name_key}
+    for contact_id, e164 in ContactPhone.objects.filter(contact_id__in=list(keyed)).values_list("contact_id", "e164"):
+        for variant in _one_digit_variants(e164):
+            by_variant.setdefault(variant, []).append(keyed[contact_id])
+    variants = list(by_variant)
+    for start in range(0, len(variants), _VARIANTS_PER_QUERY):
+        near = (ContactPhone.objects.filter(e164__in=variants[start:start + _VARIANTS_PER_QUERY],
+                                            contact__merged_into__isnull=True)
+                .values_list("e164", "contact_id", "contact__name_key", "contact__city"))
+        for e164, other_id, other_key, other_city in near:
+            for contact in by_variant[e164]:
+                if other_id == contact.pk:
+                    continue
+                score = int(fuzz.token_sort_ratio(contact.name_key, other_key))
+                same_city = bool(contact.city) and name_fold(other_city) == name_fold(contact.city)
+                if score >= 80 and same_city:
+                    found[contact.pk][other_id] = (_("similar name, same city, phone one digit off"), min(99, score))
+    pairs = [
+        PossibleDuplicate(contact_id=a, other_id=b, reason=reason, score=score)
+        for contact_id, others in found.items() for other_id, (reason, score) in others.items()
+        for a, b in ((contact_id, other_id), (other_id, contact_id))
+    ]
+    # A pair already on record stays as it is (its reason, its resolution).
+    PossibleDuplicate.objects.bulk_create(pairs, ignore_conflicts=True)
+    return {contact_id: list(others) for contact_id, others in found.items() if others}
 
 
 @transaction.atomic

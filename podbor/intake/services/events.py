@@ -1,19 +1,17 @@
-"""Intake: store every delivery first, then turn it into the right contact and deal exactly once."""
+"""Deliveries: store every one first, then turn it into the right contact and deal exactly once."""
 
-import hashlib
-import hmac
 import json
 import logging
-import secrets
-from datetime import timedelta
+import threading
+import time
+from contextlib import nullcontext
 from urllib.parse import parse_qs
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from podbor.crm.models import Contact, ContactEmail, ContactPhone, Deal, LostReason, Pipeline, Stage, TimelineEntry
+from podbor.crm.models import Contact, ContactEmail, ContactPhone, Deal, LostReason, TimelineEntry
 from podbor.crm.services import (
     contact_create,
     contact_enrich,
@@ -28,100 +26,11 @@ from podbor.intake.sources import Lead, NothingToDo, PayloadError, parser_for
 from podbor.lib.errors import ValidationFailed
 from podbor.lib.locks import lock_names
 from podbor.lib.names import email_is_valid, email_normalize, name_fold
-from podbor.lib.phones import phone_normalize
-from podbor.messaging.models import OutboundMessage
+from podbor.lib.phones import Phone, phone_normalize
 from podbor.messaging.services import message_queue
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
-
-
-# --- sources -------------------------------------------------------------------------------------------------------
-
-@transaction.atomic
-def source_create(
-    *, name: str, kind: str, pipeline: Pipeline, stage: Stage | None = None, relevance: dict | None = None,
-    slug: str = "",
-) -> tuple[Source, str]:
-    """Create a source; returns it with its URL token in clear (only a digest is kept)."""
-    errors: dict[str, list[str]] = {}
-    name = (name or "").strip()
-    if not name:
-        errors["name"] = [_("Required.")]
-    if kind not in Source.Kind.values:
-        errors["kind"] = [_("Unknown kind. Choose one of: %s.") % ", ".join(Source.Kind.values)]
-    if stage is not None and (stage.pipeline_id != pipeline.pk or stage.is_closed):
-        errors["stage"] = [_("Choose an open stage of this pipeline.")]
-    relevance = relevance or {}
-    errors |= _relevance_errors(relevance)
-    if errors:
-        raise ValidationFailed(_("The source has errors."), fields=errors)
-    base = slugify(slug or name, allow_unicode=False) or kind
-    unique, n = base, 1
-    while Source.objects.filter(slug=unique).exists():
-        n += 1
-        unique = f"{base}-{n}"
-    token = secrets.token_urlsafe(24)
-    source = Source.objects.create(
-        name=name, kind=kind, pipeline=pipeline, stage=stage, slug=unique, relevance=relevance,
-        token_digest=Source.digest_of(token), token_prefix=token[:8], hmac_secret=secrets.token_hex(32),
-    )
-    return source, token
-
-
-def _relevance_errors(relevance) -> dict[str, list[str]]:
-    if not isinstance(relevance, dict):
-        return {"relevance": [_("Expected an object.")]}
-    errors: dict[str, list[str]] = {}
-    cities = relevance.get("allowed_cities")
-    if cities is not None and not (isinstance(cities, list) and all(isinstance(c, str) for c in cities)):
-        errors["relevance.allowed_cities"] = [_("Expected a list of cities.")]
-    channel = relevance.get("auto_reply_channel")
-    if channel and channel not in OutboundMessage.Channel.values:
-        errors["relevance.auto_reply_channel"] = [
-            _("Unknown channel. Choose one of: %s.") % ", ".join(OutboundMessage.Channel.values)
-        ]
-    return errors
-
-
-@transaction.atomic
-def source_update(
-    *, source: Source, name: str, is_active: bool, stage: Stage | None, relevance: dict
-) -> Source:
-    """Change what may change after creation: the name, whether it accepts deliveries, the first stage and the
-    relevance rules. The kind, the pipeline and the credentials stay (``source_token_rotate`` renews the token)."""
-    errors: dict[str, list[str]] = {}
-    name = (name or "").strip()
-    if not name:
-        errors["name"] = [_("Required.")]
-    if stage is not None and (stage.pipeline_id != source.pipeline_id or stage.is_closed):
-        errors["stage"] = [_("Choose an open stage of this pipeline.")]
-    errors |= _relevance_errors(relevance)
-    if errors:
-        raise ValidationFailed(_("The source has errors."), fields=errors)
-    source.name, source.is_active, source.stage, source.relevance = name, is_active, stage, relevance
-    source.save(update_fields=["name", "is_active", "stage", "relevance"])
-    return source
-
-
-@transaction.atomic
-def source_token_rotate(*, source: Source) -> str:
-    """A new URL token in clear (shown once); the old one stops working at once. The HMAC secret stays."""
-    token = secrets.token_urlsafe(24)
-    source.token_digest, source.token_prefix = Source.digest_of(token), token[:8]
-    source.save(update_fields=["token_digest", "token_prefix"])
-    return token
-
-
-def source_check_credentials(*, source: Source, body: bytes, token: str | None, signature: str | None) -> bool:
-    """A URL token, or an HMAC-SHA256 of the body (hex, optionally prefixed 'sha256=')."""
-    if token and hmac.compare_digest(Source.digest_of(token), source.token_digest):
-        return True
-    if signature:
-        expected = hmac.new(source.hmac_secret.encode(), body, hashlib.sha256).hexdigest()
-        given = signature.strip().removeprefix("sha256=")
-        return hmac.compare_digest(expected, given)
-    return False
 
 
 # --- receiving -----------------------------------------------------------------------------------------------------
@@ -149,9 +58,10 @@ _KEPT_HEADERS = {"content-type", "user-agent", "idempotency-key", "x-request-id"
 def inbound_event_receive(
     *, source: Source, body: bytes, content_type: str, headers: dict[str, str], idempotency_key: str | None
 ) -> tuple[InboundEvent, bool]:
-    """Store the raw delivery and queue its processing in the same transaction.
+    """Store the raw delivery; its processing is queued once it is committed.
 
     Returns ``(event, created)``; a repeat (same idempotency key or same external id) returns the first event.
+    The unique constraints decide what is a repeat, so a first delivery costs one INSERT and no lookup.
     """
     payload = payload_decode(body=body, content_type=content_type)
     try:
@@ -159,22 +69,22 @@ def inbound_event_receive(
     except (PayloadError, AttributeError, TypeError):
         external_id = None  # the worker will say what is wrong with it
     idempotency_key = (idempotency_key or "").strip()[:200] or None
-    existing = _first_delivery(source, external_id, idempotency_key)
-    if existing is not None:
-        return existing, False
+    event = InboundEvent(
+        source=source,
+        external_id=external_id[:200] if external_id else None,
+        idempotency_key=idempotency_key,
+        headers={k: v for k, v in headers.items() if k.lower() in _KEPT_HEADERS},
+        content_type=content_type[:100],
+        body=body.decode("utf-8", errors="replace"),
+    )
     try:
-        with transaction.atomic():
-            event = InboundEvent.objects.create(
-                source=source,
-                external_id=external_id[:200] if external_id else None,
-                idempotency_key=idempotency_key,
-                headers={k: v for k, v in headers.items() if k.lower() in _KEPT_HEADERS},
-                content_type=content_type[:100],
-                body=body.decode("utf-8", errors="replace"),
-            )
-            transaction.on_commit(lambda: _enqueue_processing(event.pk))
+        # Outside a transaction the INSERT commits by itself (one statement, not BEGIN/INSERT/COMMIT); inside one,
+        # a savepoint keeps a repeat's IntegrityError from breaking the caller's transaction.
+        with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():
+            event.save(force_insert=True)
+            transaction.on_commit(drain_soon)
     except IntegrityError:
-        # A concurrent delivery of the same event won the race.
+        # A repeat delivery, or a concurrent delivery of the same event that won the race.
         existing = _first_delivery(source, external_id, idempotency_key)
         if existing is None:
             raise
@@ -192,13 +102,57 @@ def _first_delivery(source: Source, external_id: str | None, idempotency_key: st
     return None
 
 
-def _enqueue_processing(event_id: int) -> None:
-    from podbor.intake.tasks import intake_process  # the task module imports this one
+class _DrainDebounce:
+    """At most one drain job per ``interval`` from this process, and always one after the last delivery.
+
+    Each job processes every waiting event in batches, so one job per delivery would only add queue traffic.
+    A delivery inside the interval arms a timer that queues the job when the interval ends: every committed
+    event is followed by a job queued after its commit, which finds it (or another job already took it).
+    """
+
+    def __init__(self, interval: float):
+        self.interval = interval
+        self.lock = threading.Lock()
+        self.last = float("-inf")
+        self.timer: threading.Timer | None = None
+
+    def __call__(self) -> None:
+        from huey.contrib.djhuey import HUEY  # in immediate mode (tests), every delivery runs at once
+
+        if HUEY.immediate:
+            _enqueue_drain()
+            return
+        now = time.monotonic()
+        with self.lock:
+            if now - self.last >= self.interval:
+                self.last = now
+                due = True
+            else:
+                due = False
+                if self.timer is None:
+                    self.timer = threading.Timer(self.last + self.interval - now, self._fire)
+                    self.timer.daemon = True
+                    self.timer.start()
+        if due:
+            _enqueue_drain()
+
+    def _fire(self) -> None:
+        with self.lock:
+            self.timer = None
+            self.last = time.monotonic()
+        _enqueue_drain()
+
+
+drain_soon = _DrainDebounce(interval=0.05)
+
+
+def _enqueue_drain() -> None:
+    from podbor.intake.tasks import intake_drain  # the task module imports this one
 
     try:
-        intake_process.enqueue(event_id)
+        intake_drain.enqueue()
     except Exception:  # the queue being down must not lose the event: the sweeper picks it up
-        logger.warning("could not enqueue intake event %s; the sweeper will process it", event_id, exc_info=True)
+        logger.warning("could not enqueue the intake drain; the sweeper will process the events", exc_info=True)
 
 
 # --- processing ----------------------------------------------------------------------------------------------------
@@ -239,46 +193,44 @@ def inbound_event_retry(*, event: InboundEvent) -> InboundEvent:
     return inbound_event_process(event_id=event.pk)
 
 
-def inbound_events_sweep(*, older_than: timedelta = timedelta(seconds=15), limit: int = 500) -> int:
-    """Process whatever a crash or a lost job left in 'received'."""
-    stale = InboundEvent.objects.filter(
-        status=InboundEvent.Status.RECEIVED, received_at__lte=timezone.now() - older_than
-    ).values_list("pk", flat=True)[:limit]
-    done = 0
-    for event_id in list(stale):
-        try:
-            inbound_event_process(event_id=event_id)
-            done += 1
-        except Exception:  # counted on the event; the next sweep tries again
-            logger.warning("sweep: intake event %s failed again", event_id)
-    return done
-
-
 def _fail(event: InboundEvent, reason: str) -> None:
     event.status = InboundEvent.Status.FAILED
     event.reason = reason
 
 
-def _process(event: InboundEvent) -> None:
-    source = event.source
+def _read_lead(event: InboundEvent) -> tuple[Lead, list[Phone], list[str]] | None:
+    """The event's lead with its usable phones and emails; None when the event is settled here (rejected or
+    failed, with the reason on it)."""
     try:
         payload = payload_decode(body=event.body.encode("utf-8"), content_type=event.content_type)
-        lead = parser_for(source.kind).parse(payload)
+        lead = parser_for(event.source.kind).parse(payload)
     except NothingToDo as exc:
         event.status = InboundEvent.Status.REJECTED
         event.reason = str(exc)
-        return
+        return None
     except (ValidationFailed, PayloadError) as exc:
         _fail(event, _("The payload cannot be read: %s") % getattr(exc, "detail", exc))
-        return
+        return None
     phones = [p for p in (phone_normalize(raw) for raw in lead.phones) if p.e164]
     emails = [e for e in (email_normalize(raw) for raw in lead.emails) if email_is_valid(e)]
     if not phones and not emails:
         _fail(event, _("No way to reach the person: no valid phone and no email."))
         event.decision = {"phones_given": lead.phones, "emails_given": lead.emails}
-        return
+        return None
+    return lead, phones, emails
 
-    lock_names([f"phone:{p.e164}" for p in phones] + [f"email:{e}" for e in emails])
+
+def lead_lock_names(phones: list[Phone], emails: list[str]) -> list[str]:
+    return [f"phone:{p.e164}" for p in phones] + [f"email:{e}" for e in emails]
+
+
+def _process(event: InboundEvent) -> None:
+    source = event.source
+    read = _read_lead(event)
+    if read is None:
+        return
+    lead, phones, emails = read
+    lock_names(lead_lock_names(phones, emails))
     contact, matched_by = _contact_match([p.e164 for p in phones], emails)
     event.matched_by = matched_by
     fields = {"first_name": lead.first_name, "last_name": lead.last_name, "middle_name": lead.middle_name,
@@ -327,7 +279,7 @@ def _contact_match(e164s: list[str], emails: list[str]) -> tuple[Contact | None,
     return None, InboundEvent.MatchedBy.NONE
 
 
-def _lead_text(lead: Lead, source: Source) -> str:
+def lead_text(lead: Lead, source: Source) -> str:
     parts = [_("Response from %(source)s") % {"source": source.name}]
     if lead.vacancy:
         parts.append(_("vacancy “%(vacancy)s”") % {"vacancy": lead.vacancy})
@@ -335,6 +287,23 @@ def _lead_text(lead: Lead, source: Source) -> str:
     if lead.comment:
         text += ": " + lead.comment
     return text
+
+
+def repeat_reason(deal_id: int) -> str:
+    return _("Repeat response: attached to the open deal #%(id)s") % {"id": deal_id}
+
+
+def repeat_text(lead: Lead, source: Source) -> str:
+    text = _("Repeat response from %(source)s") % {"source": source.name}
+    if lead.vacancy:
+        text += ", " + _("vacancy “%(vacancy)s”") % {"vacancy": lead.vacancy}
+    if lead.comment:
+        text += ": " + lead.comment
+    return text
+
+
+def deal_title(contact: Contact, lead: Lead, source: Source) -> str:
+    return (" — ".join(p for p in (contact.full_name or lead.full_name, lead.vacancy) if p) or source.name)[:255]
 
 
 def _attach_or_create_deal(event: InboundEvent, lead: Lead, contact: Contact) -> None:
@@ -346,36 +315,29 @@ def _attach_or_create_deal(event: InboundEvent, lead: Lead, contact: Contact) ->
     if open_deal is not None:
         event.deal = open_deal
         event.status = InboundEvent.Status.DUPLICATE
-        event.reason = _("Repeat response: attached to the open deal #%(id)s") % {"id": open_deal.pk}
-        text = _("Repeat response from %(source)s") % {"source": source.name}
-        if lead.vacancy:
-            text += ", " + _("vacancy “%(vacancy)s”") % {"vacancy": lead.vacancy}
-        if lead.comment:
-            text += ": " + lead.comment
-        timeline_add(kind=TimelineEntry.Kind.SYSTEM, deal=open_deal, contact=contact, text=text,
+        event.reason = repeat_reason(open_deal.pk)
+        timeline_add(kind=TimelineEntry.Kind.SYSTEM, deal=open_deal, contact=contact, text=repeat_text(lead, source),
                      data={"event": event.pk, "source": source.slug, "repeat": True})
         event_record(kind="intake.repeat_response", deal_id=open_deal.pk, contact_id=contact.pk,
                      payload={"event": event.pk, "source": source.slug})
         return
-    custom = {}
-    title = " — ".join(p for p in (contact.full_name or lead.full_name, lead.vacancy) if p) or source.name
-    deal = deal_create(actor=None, title=title[:255], pipeline=source.pipeline, stage=source.stage, contact=contact,
-                       source=source.name, custom=custom)
-    timeline_add(kind=TimelineEntry.Kind.SYSTEM, deal=deal, text=_lead_text(lead, source),
+    deal = deal_create(actor=None, title=deal_title(contact, lead, source), pipeline=source.pipeline,
+                       stage=source.stage, contact=contact, source=source.name)
+    timeline_add(kind=TimelineEntry.Kind.SYSTEM, deal=deal, text=lead_text(lead, source),
                  data={"event": event.pk, "source": source.slug, "extra": lead.extra})
     event.deal = deal
     event.deal_created = True
     event.status = InboundEvent.Status.PROCESSED
     event_record(kind="intake.lead_created", deal_id=deal.pk, contact_id=contact.pk,
                  payload={"event": event.pk, "source": source.slug})
-    _apply_relevance(event, lead, contact, deal)
+    apply_relevance(event, lead, contact, deal)
     if event.status != InboundEvent.Status.REJECTED:  # only a deal that stays open gets a manager
         from podbor.routing.services import deal_assign  # intake builds on routing; imported here, one edit
 
         deal_assign(deal=deal)
 
 
-def _apply_relevance(event: InboundEvent, lead: Lead, contact: Contact, deal: Deal) -> None:
+def apply_relevance(event: InboundEvent, lead: Lead, contact: Contact, deal: Deal) -> None:
     rules = event.source.relevance or {}
     allowed = [name_fold(c) for c in rules.get("allowed_cities") or []]
     if not allowed or name_fold(lead.city or contact.city) in allowed:
