@@ -164,3 +164,4 @@ PRESENCE_GRACE_MINUTES = env_int("PRESENCE_GRACE_MINUTES", 15)
 # Leads in a manager's call list; a due callback pinned to one manager goes to anyone this many minutes later.
 CALL_LIST_SIZE = env_int("CALL_LIST_SIZE", 20)
 CALL_LIST_PIN_MINUTES = env_int("CALL_LIST_PIN_MINUTES", 30)
+CALL_LIST_RELEASE_HOURS = env_int("CALL_LIST_RELEASE_HOURS", 2)  # leads held by a manager Off this long go back

@@ -31,6 +31,38 @@ def presence_effective(user: User, *, at: datetime.datetime | None = None) -> st
     return User.Presence.OFF
 
 
+def _last_hours_end(user: User, at: datetime.datetime) -> datetime.datetime | None:
+    """The latest end of the user's working hours (plus the grace period) at or before ``at``."""
+    local = timezone.localtime(at)
+    zone = timezone.get_current_timezone()
+    ends = []
+    for weekday, ends_at in WorkSchedule.objects.filter(user=user).values_list("weekday", "ends_at"):
+        back = (local.weekday() - weekday) % 7
+        for days in (back, back + 7):
+            day = local.date() - datetime.timedelta(days=days)
+            end = timezone.make_aware(datetime.datetime.combine(day, ends_at), zone) + _grace()
+            if end <= at:
+                ends.append(end)
+                break
+    return max(ends, default=None)
+
+
+def presence_off_since(user: User, *, at: datetime.datetime | None = None) -> datetime.datetime | None:
+    """Since when the user has been Off as presence_effective counts it, or None when they are not Off at ``at``.
+
+    Switched Off: since the switch (since they joined, if they never switched). Left "At work" outside their hours:
+    since their last hours ended plus the grace period, or since the switch if that came later. Never earlier than
+    the truth, so whoever acts on a long absence never acts too soon."""
+    at = at or timezone.now()
+    switched = user.presence_since or user.date_joined
+    if user.presence == User.Presence.OFF:
+        return switched
+    if presence_effective(user, at=at) != User.Presence.OFF:
+        return None
+    last_end = _last_hours_end(user, at)
+    return max(last_end, switched) if last_end is not None else switched
+
+
 def users_present(*, at: datetime.datetime | None = None) -> QuerySet[User]:
     """Active users who are at work now, by their switch and their working hours."""
     at = at or timezone.now()
@@ -99,3 +131,24 @@ def presence_time_at_work(user: User, since: datetime.datetime, until: datetime.
     if status == User.Presence.AT_WORK:
         total += until - start
     return total
+
+
+# --- working hours --------------------------------------------------------------------------------------------------
+
+def work_schedule_people_of(viewer: User) -> QuerySet[User]:
+    """Whose working hours the viewer may see: an admin everyone active, a team lead their team, anyone themselves.
+    Each with their rows prefetched as ``work_schedule``."""
+    users = User.objects.filter(is_active=True).select_related("team").prefetch_related("work_schedule").order_by(
+        "team__name", "last_name", "first_name", "username")
+    if viewer.is_admin:
+        return users
+    if viewer.is_team_lead and viewer.team_id is not None:
+        return users.filter(Q(team_id=viewer.team_id) | Q(pk=viewer.pk))
+    return users.filter(pk=viewer.pk)
+
+
+def work_schedule_editable_by(actor: User, user: User) -> bool:
+    """An administrator edits anyone's hours, a team lead their team's; a manager only sees their own."""
+    if actor.is_admin:
+        return True
+    return actor.is_team_lead and actor.team_id is not None and user.team_id == actor.team_id

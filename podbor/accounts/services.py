@@ -1,12 +1,15 @@
+import datetime
 import secrets
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from podbor.accounts.models import ApiToken, PresenceChange, Team, User
+from podbor.accounts.models import ApiToken, PresenceChange, Team, User, WorkSchedule
+from podbor.accounts.selectors import work_schedule_editable_by
 from podbor.events.services import event_record
-from podbor.lib.errors import ValidationFailed
+from podbor.lib.errors import PermissionRefused, ValidationFailed
 
 
 def api_token_issue(*, user: User, name: str = "") -> str:
@@ -87,3 +90,56 @@ def presence_set(*, user: User, status: str, via: str = "ui") -> User:
             locked.presence, locked.presence_since = status, now
     user.presence, user.presence_since = locked.presence, locked.presence_since
     return user
+
+
+# --- working hours --------------------------------------------------------------------------------------------------
+
+Hours = tuple[int, datetime.time, datetime.time]  # weekday (0 = Monday … 6 = Sunday), from, to
+
+
+def work_hours_errors(hours: list[Hours]) -> dict[str, list[str]]:
+    """Errors by day ("days.<weekday>"): an interval must end after it starts and not overlap another. Forms ask it
+    too, so that a page shows every mistake at once."""
+    errors: dict[str, list[str]] = {}
+    by_day: dict[int, list[tuple[datetime.time, datetime.time]]] = {}
+    for weekday, starts_at, ends_at in hours:
+        if isinstance(weekday, bool) or not isinstance(weekday, int) or not 0 <= weekday <= 6:
+            errors.setdefault("days", []).append(_("A weekday is a number from 0 (Monday) to 6 (Sunday)."))
+            continue
+        if not isinstance(starts_at, datetime.time) or not isinstance(ends_at, datetime.time):
+            errors.setdefault(f"days.{weekday}", []).append(_("Give both the start and the end."))
+            continue
+        if ends_at <= starts_at:
+            errors.setdefault(f"days.{weekday}", []).append(
+                _("The end (%(end)s) must be after the start (%(start)s).")
+                % {"end": f"{ends_at:%H:%M}", "start": f"{starts_at:%H:%M}"})
+            continue
+        by_day.setdefault(weekday, []).append((starts_at, ends_at))
+    for weekday, intervals in by_day.items():
+        intervals.sort()
+        for (start_a, end_a), (start_b, end_b) in zip(intervals, intervals[1:], strict=False):
+            if start_b < end_a:
+                errors.setdefault(f"days.{weekday}", []).append(
+                    _("The hours %(a)s and %(b)s overlap.")
+                    % {"a": f"{start_a:%H:%M}–{end_a:%H:%M}", "b": f"{start_b:%H:%M}–{end_b:%H:%M}"})
+    return errors
+
+
+@transaction.atomic
+def work_schedule_set(*, actor: User, user: User, hours: Iterable[Hours]) -> list[WorkSchedule]:
+    """Replace the user's working hours with ``hours`` (several intervals a day for split shifts; none: no schedule,
+    the user is as they switch themselves). An administrator may set anyone's hours, a team lead their team's.
+    Errors name the day: ``days.<weekday>``."""
+    if not work_schedule_editable_by(actor, user):
+        raise PermissionRefused(_("Only an administrator or the team lead of this person's team sets their hours."))
+    hours = list(hours)
+    errors = work_hours_errors(hours)
+    if errors:
+        raise ValidationFailed(_("The working hours have errors."), fields=errors)
+    # The user's row lock (as presence switches and call-list builds take it) orders two edits made at once.
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+    WorkSchedule.objects.filter(user=user).delete()
+    rows = [WorkSchedule(user=user, weekday=weekday, starts_at=starts_at, ends_at=ends_at)
+            for weekday, starts_at, ends_at in sorted(hours)]
+    WorkSchedule.objects.bulk_create(rows)
+    return rows

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from podbor.api.refs import Refs, visible_or_404
 from podbor.api.schemas import AwareDatetime, Id, Input, Page, error_responses
 from podbor.lib.errors import PermissionRefused
-from podbor.routing.calllists.building import WHY_ASKED, WHY_FILTER_CHANGED, call_list_build, call_list_ensure
+from podbor.routing.calllists.building import REMEMBERED, call_list_ensure, call_list_rebuild, filters_for
 from podbor.routing.calllists.filters import call_list_filter_delete, call_list_filter_save, call_list_filter_shares_set
 from podbor.routing.calllists.outcomes import call_item_outcome
 from podbor.routing.calllists.selectors import (
@@ -49,17 +49,27 @@ class CountsOut(Schema):
     interested: int
 
 
+class ChosenFilterOut(Schema):
+    id: int
+    name: str
+
+
 class CallListOut(Schema):
     id: int
     built_at: datetime.datetime
     why: str
     size: int
+    chosen_filter: ChosenFilterOut | None = Field(
+        ..., description="The filter you chose, used by every new list until you choose another; null: all your "
+                         "filters by their shares")
     items: list[CallItemOut]
     today: CountsOut = Field(..., description="Calls you logged today, by outcome")
 
 
 class RebuildIn(Input):
-    filter: Id | None = Field(None, description="Build this list from one filter only (callbacks still first).")
+    filter: Id | None = Field(None, description="Choose a filter: this list and every later one take its leads "
+                                                "only (callbacks still first); null: all your filters by share; "
+                                                "left out: the filter you chose before.")
 
 
 class OutcomeFieldsIn(Input):
@@ -174,6 +184,10 @@ def call_list_out(call_list: CallList) -> dict:
         "built_at": call_list.built_at,
         "why": call_list.why,
         "size": call_list.size,
+        "chosen_filter": (
+            {"id": call_list.chosen_filter.pk, "name": call_list.chosen_filter.name}
+            if call_list.chosen_filter is not None else None
+        ),
         "items": [call_item_out(i) for i in call_list_items(call_list)],
         "today": call_counts_today(call_list.user),
     }
@@ -194,15 +208,16 @@ def my_call_list(request: HttpRequest):
 @router.post("/me/call-list/rebuild", response={200: CallListOut, **error_responses(400)},
              summary="A new call list now: your unfinished leads go back for others to take")
 def my_call_list_rebuild(request: HttpRequest, payload: RebuildIn | None = None):
-    only = None
-    if payload is not None and payload.filter is not None:
-        only = CallListFilter.objects.filter(pk=payload.filter, is_active=True).first()
-        if only is None:
-            refs = Refs(request.auth)
-            refs.errors["filter"] = [_("No such active filter.")]
-            refs.check()
-    why = WHY_FILTER_CHANGED if only is not None else WHY_ASKED
-    return call_list_out(call_list_build(user=request.auth, why=why, only_filter=only))
+    chosen = REMEMBERED
+    if payload is not None and "filter" in payload.model_fields_set:
+        chosen = None
+        if payload.filter is not None:
+            chosen = next((f for f in filters_for(request.auth) if f.pk == payload.filter), None)
+            if chosen is None:
+                refs = Refs(request.auth)
+                refs.errors["filter"] = [_("No such active filter, or it needs a skill you do not have.")]
+                refs.check()
+    return call_list_out(call_list_rebuild(user=request.auth, only_filter=chosen))
 
 
 @router.post("/call-list/items/{item_id}/outcome", response={200: OutcomeOut, **error_responses(400, 404, 409, 422)},

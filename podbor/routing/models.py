@@ -165,6 +165,11 @@ class CallList(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     size = models.PositiveSmallIntegerField(default=20)
     why = models.CharField(max_length=60, blank=True, help_text=_("came to work, filter changed, list finished…"))
+    # The manager's choice, carried from list to list: every later build uses it until they choose another.
+    chosen_filter = models.ForeignKey(
+        CallListFilter, verbose_name=_("chosen filter"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text=_("Empty: all the manager's filters by their shares."),
+    )
 
     class Meta:
         ordering = ["-built_at", "-id"]

@@ -8,6 +8,10 @@
    shares are recomputed over the rest; a filter with fewer leads than its share leaves its places to the others.
    Within a filter the newest lead comes first: the odds of reaching a lead fall fast with its age.
 
+The filter a manager chooses is remembered on their list (``CallList.chosen_filter``) and every later build (coming
+to work, finishing the list, a new day) uses it until they choose another. A chosen filter that was deleted,
+deactivated or needs a skill the manager lacks falls back, quietly, to all their filters by share.
+
 Only open deals the manager may see, and none that is in anybody's open list: the partial unique index
 ``call_item_open_once`` makes that a database fact. On PostgreSQL candidates are locked with
 ``SELECT … FOR UPDATE SKIP LOCKED`` so that managers building at once take different leads; a lead another build
@@ -18,6 +22,8 @@ why it was built.
 """
 
 import datetime
+import enum
+from typing import Literal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -53,11 +59,21 @@ _ROUNDS = 3
 Pick = tuple[int, int | None, bool]  # deal id, filter id, is a callback
 
 
+class _Remembered(enum.Enum):
+    FILTER = "remembered"
+
+
+# ``only_filter`` left out: the filter the manager chose before.
+REMEMBERED = _Remembered.FILTER
+FilterChoice = CallListFilter | None | Literal[_Remembered.FILTER]
+
+
 def call_list_size() -> int:
     return getattr(settings, "CALL_LIST_SIZE", 20)
 
 
-def _pin_release() -> datetime.timedelta:
+def pin_release() -> datetime.timedelta:
+    """How long after its time a callback pinned to a manager waits for them alone."""
     return datetime.timedelta(minutes=getattr(settings, "CALL_LIST_PIN_MINUTES", 30))
 
 
@@ -92,7 +108,7 @@ def _take(deals: QuerySet[Deal], taken: set[int], n: int, *, order: tuple[str, .
 
 def _callbacks_due(user: User, open_deals: QuerySet[Deal], taken: set[int], n: int, now) -> list[Pick]:
     # From the call states' side: few leads wait for a callback, and their callback_at index gives the order.
-    pinned_elsewhere_ok = now - _pin_release()
+    pinned_elsewhere_ok = now - pin_release()
     due = LeadCallState.objects.filter(callback_at__lte=now).filter(
         Q(pinned_user__isnull=True) | Q(pinned_user=user) | Q(callback_at__lte=pinned_elsewhere_ok)
     ).filter(
@@ -106,11 +122,9 @@ def _callbacks_due(user: User, open_deals: QuerySet[Deal], taken: set[int], n: i
     return [(pk, None, True) for pk in due.values_list("deal_id", flat=True)[:n]]
 
 
-def filters_for(user: User, *, only: CallListFilter | None = None) -> list[CallListFilter]:
+def filters_for(user: User) -> list[CallListFilter]:
     """The active filters this manager can work: those whose required skills they all have."""
     filters = CallListFilter.objects.filter(is_active=True).prefetch_related("stages", "required_skills")
-    if only is not None:
-        filters = filters.filter(pk=only.pk)
     skills = set(user.skills.values_list("pk", flat=True))
     return [f for f in filters if {s.pk for s in f.required_skills.all()} <= skills]
 
@@ -162,17 +176,36 @@ def _insert(call_list: CallList, picks: list[Pick], start: int) -> tuple[list[Ca
     return kept, lost
 
 
+def call_list_latest(user: User) -> CallList | None:
+    """The manager's last list, open or closed: it holds their chosen filter."""
+    return CallList.objects.filter(user=user).order_by("-built_at", "-id").first()
+
+
+def _filters_chosen(user: User, chosen_id: int | None) -> tuple[list[CallListFilter], CallListFilter | None]:
+    """The filters a build takes leads from, and the chosen one when it can still be used (else None: all)."""
+    usable = filters_for(user)
+    chosen = next((f for f in usable if f.pk == chosen_id), None)
+    return ([chosen] if chosen is not None else usable), chosen
+
+
 @transaction.atomic
 def call_list_build(
-    *, user: User, why: str, only_filter: CallListFilter | None = None, now: datetime.datetime | None = None,
+    *, user: User, why: str, only_filter: FilterChoice = REMEMBERED, now: datetime.datetime | None = None,
     size: int | None = None,
 ) -> CallList:
-    """Build the manager's new call list (see the module's docstring). ``only_filter``: leads of that filter only,
-    for this list (callbacks and carried-over items still come first)."""
+    """Build the manager's new call list (see the module's docstring). ``only_filter``: the filter the manager
+    chooses, remembered for later builds (None: all their filters by share); left out, the one they chose before.
+    Callbacks and carried-over items still come first."""
     now = now or timezone.now()
     size = size or call_list_size()
     # One build per manager at a time: two tabs asking at once must not release each other's items.
     list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+    if only_filter is REMEMBERED:
+        previous = call_list_latest(user)
+        chosen_id = previous.chosen_filter_id if previous is not None else None
+    else:
+        chosen_id = only_filter.pk if only_filter is not None else None
+    filters, chosen = _filters_chosen(user, chosen_id)
     old_items = list(
         CallListItem.objects.select_for_update(of=("self",))
         .filter(call_list__user=user, call_list__closed_at__isnull=True, state=CallListItem.State.OPEN)
@@ -182,7 +215,7 @@ def call_list_build(
     carried = [i for i in old_items if i.call_list.built_at < today]
     CallListItem.objects.filter(pk__in=[i.pk for i in old_items]).update(state=CallListItem.State.RELEASED)
     CallList.objects.filter(user=user, closed_at__isnull=True).update(closed_at=now)
-    call_list = CallList.objects.create(user=user, built_at=now, size=size, why=why[:60])
+    call_list = CallList.objects.create(user=user, built_at=now, size=size, why=why[:60], chosen_filter=chosen)
 
     open_deals = deals_visible_to(user).filter(closed_at__isnull=True)
     picks: list[Pick] = []
@@ -194,7 +227,6 @@ def call_list_build(
                 picks.append((item.deal_id, item.source_filter_id, item.is_callback))
     items, _lost = _insert(call_list, picks, 0)
     taken = {i.deal_id for i in items}
-    filters = filters_for(user, only=only_filter)
     for _round in range(_ROUNDS):
         wanted = size - len(items)
         if wanted <= 0:
@@ -209,6 +241,19 @@ def call_list_build(
         if not lost:
             break
     return call_list
+
+
+def call_list_rebuild(*, user: User, only_filter: FilterChoice = REMEMBERED,
+                      now: datetime.datetime | None = None) -> CallList:
+    """The manager asked for a new list, choosing a filter (None: all their filters) or, left out, keeping the one
+    they chose before. The list says "chose a filter" when the choice changed."""
+    if only_filter is REMEMBERED:
+        why = WHY_ASKED
+    else:
+        previous = call_list_latest(user)
+        before = previous.chosen_filter_id if previous is not None else None
+        why = WHY_ASKED if (only_filter.pk if only_filter is not None else None) == before else WHY_FILTER_CHANGED
+    return call_list_build(user=user, why=why, only_filter=only_filter, now=now)
 
 
 def call_list_for_work(*, user: User, now: datetime.datetime | None = None) -> CallList:

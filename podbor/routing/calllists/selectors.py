@@ -17,7 +17,8 @@ def day_start(now: datetime.datetime | None = None) -> datetime.datetime:
 
 
 def call_list_current(user: User) -> CallList | None:
-    return CallList.objects.filter(user=user, closed_at__isnull=True).order_by("-built_at", "-id").first()
+    lists = CallList.objects.filter(user=user, closed_at__isnull=True).select_related("chosen_filter")
+    return lists.order_by("-built_at", "-id").first()
 
 
 def call_items_of(user: User) -> QuerySet[CallListItem]:

@@ -2,6 +2,7 @@
 workspace again with the next lead."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,14 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from podbor.crm.forms import form_show_service_error
 from podbor.crm.selectors import deals_visible_to
 from podbor.lib.errors import ServiceError, ValidationFailed
-from podbor.routing.calllists.building import (
-    WHY_ASKED,
-    WHY_FILTER_CHANGED,
-    WHY_LABELS,
-    call_list_build,
-    call_list_ensure,
-    filters_for,
-)
+from podbor.routing.calllists.building import WHY_LABELS, call_list_ensure, call_list_rebuild, filters_for
 from podbor.routing.calllists.forms import CallCardForm, RebuildForm
 from podbor.routing.calllists.outcomes import call_item_outcome, next_open_stage
 from podbor.routing.calllists.selectors import (
@@ -41,6 +35,11 @@ def _not_applicable(item: CallListItem, user) -> str:
     return ""
 
 
+def _filters_of(user) -> QuerySet[CallListFilter]:
+    """The filters the manager may choose from: active, and none needing a skill they lack."""
+    return CallListFilter.objects.filter(pk__in=[f.pk for f in filters_for(user)])
+
+
 def _workspace(request: HttpRequest, call_list: CallList, item: CallListItem | None, *, form=None,
                notice: str = "") -> dict:
     context = {
@@ -50,8 +49,8 @@ def _workspace(request: HttpRequest, call_list: CallList, item: CallListItem | N
         "counts": call_counts_today(request.user),
         "item": item,
         "notice": notice,
-        "rebuild_form": RebuildForm(filters=CallListFilter.objects.filter(
-            pk__in=[f.pk for f in filters_for(request.user)])),
+        "rebuild_form": RebuildForm(filters=_filters_of(request.user),
+                                    initial={"filter": call_list.chosen_filter_id}),
     }
     if item is not None:
         deal = item.deal
@@ -133,9 +132,9 @@ def call_item_outcome_post(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def call_list_rebuild(request: HttpRequest) -> HttpResponse:
-    filters = CallListFilter.objects.filter(pk__in=[f.pk for f in filters_for(request.user)])
-    form = RebuildForm(request.POST, filters=filters)
-    only = form.cleaned_data["filter"] if form.is_valid() else None
-    call_list_build(user=request.user, why=WHY_FILTER_CHANGED if only else WHY_ASKED, only_filter=only)
+def call_list_rebuild_post(request: HttpRequest) -> HttpResponse:
+    form = RebuildForm(request.POST, filters=_filters_of(request.user))
+    # The form holds the manager's choice (shown pre-selected); a filter gone meanwhile means all their filters.
+    chosen = form.cleaned_data["filter"] if form.is_valid() else None
+    call_list_rebuild(user=request.user, only_filter=chosen)
     return redirect("routing-call-list")
