@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "podbor.messaging",
     "podbor.intake",
     "podbor.routing",
+    "podbor.automation",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +153,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # run_huey installs its own handler on "huey"; without this every line prints twice.
         "huey": {"level": "INFO", "propagate": False},
+        # SpiffWorkflow logs every task state change at INFO: the step history is kept on the instance instead.
+        "spiff": {"level": "WARNING"},
     },
 }
 

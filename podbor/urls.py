@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("podbor.crm.urls")),
     path("intake/", include("podbor.intake.urls")),
     path("routing/", include("podbor.routing.urls")),
+    path("processes/", include("podbor.automation.urls")),
 ]

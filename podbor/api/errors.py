@@ -84,6 +84,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
         body = error_body(exc.code, str(exc.detail), {k: [str(m) for m in v] for k, v in exc.fields.items()})
+        body |= {k: v for k, v in exc.extra.items() if k not in body}
         if isinstance(exc, GuardFailed):
             body["missing"] = [{k: str(v) for k, v in m.items()} for m in exc.missing]
         return _respond(api, request, exc.status, body)

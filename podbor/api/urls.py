@@ -8,7 +8,20 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Swagger
 from ninja.renderers import JSONRenderer
 
-from podbor.api import calllists, companies, contacts, deal_actions, deals, imports, intake, me, notes, pipelines, tasks
+from podbor.api import (
+    calllists,
+    companies,
+    contacts,
+    deal_actions,
+    deals,
+    imports,
+    intake,
+    me,
+    notes,
+    pipelines,
+    processes,
+    tasks,
+)
 from podbor.api import routing as routing_api
 from podbor.api.auth import SessionAuth, TokenAuth
 from podbor.api.errors import error_body, install_error_handlers
@@ -70,7 +83,8 @@ api = PodborAPI(
 )
 install_error_handlers(api)
 
-for module in (me, contacts, companies, pipelines, deals, deal_actions, notes, tasks, intake, imports, calllists):
+for module in (me, contacts, companies, pipelines, deals, deal_actions, notes, tasks, intake, imports, calllists,
+               processes):
     api.add_router("", module.router)
 api.add_router("", routing_api.router)
 

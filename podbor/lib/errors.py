@@ -5,10 +5,11 @@ class ServiceError(Exception):
     code = "error"
     status = 400
 
-    def __init__(self, detail: str, *, fields: dict[str, list[str]] | None = None):
+    def __init__(self, detail: str, *, fields: dict[str, list[str]] | None = None, extra: dict | None = None):
         super().__init__(detail)
         self.detail = detail
         self.fields = fields or {}
+        self.extra = extra or {}  # more of the same answer, e.g. a diagram's errors by element
 
 
 class ValidationFailed(ServiceError):

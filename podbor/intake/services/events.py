@@ -363,7 +363,9 @@ def apply_relevance(event: InboundEvent, lead: Lead, contact: Contact, deal: Dea
 
 def _log_contact_activity(event: InboundEvent, lead: Lead, contact: Contact) -> None:
     """A known person wrote or called: the message or call goes on their timeline (and open deal)."""
-    deal = Deal.objects.filter(contact=contact, closed_at__isnull=True).order_by("-updated_at").first()
+    # The open deal, or else the latest one: a hired candidate calling again belongs with their won deal.
+    deal = (Deal.objects.filter(contact=contact, closed_at__isnull=True).order_by("-updated_at").first()
+            or Deal.objects.filter(contact=contact).order_by("-updated_at").first())
     if lead.kind == "message":
         entry_kind, text = TimelineEntry.Kind.MESSAGE, lead.message_text or lead.comment
         data = {"direction": "in", "channel": event.source.kind, "event": event.pk}

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from podbor.automation.views import deal, designer, instances
+
+# The fixed paths come before <key>/: a process whose key were "new" or "incidents" would be shadowed, so a
+# diagram's id is better something like onboarding_call.
+urlpatterns = [
+    path("", designer.process_list, name="automation-process-list"),
+    path("new/", designer.designer, name="automation-designer-new"),
+    path("deploy", designer.deploy, name="automation-deploy"),
+    path("upload", designer.upload, name="automation-upload"),
+    path("incidents/", instances.incident_list, name="automation-incidents"),
+    path("instances/<int:pk>/", instances.instance_detail, name="automation-instance"),
+    path("instances/<int:pk>/retry", instances.instance_retry_post, name="automation-instance-retry"),
+    path("instances/<int:pk>/cancel", instances.instance_cancel_post, name="automation-instance-cancel"),
+    path("deal/<int:deal_pk>/", deal.deal_processes, name="automation-deal-processes"),
+    path("deal/<int:deal_pk>/start", deal.deal_process_start, name="automation-deal-start"),
+    path("<str:key>/", designer.designer, name="automation-designer"),
+    path("<str:key>/instances/", instances.instance_list, name="automation-instances"),
+    path("<str:key>/download", designer.download, name="automation-download"),
+]
