@@ -15,7 +15,8 @@ class ProcessDefinition(models.Model):
     name = models.CharField(_("name"), max_length=200)
     version = models.PositiveIntegerField(_("version"))
     bpmn_xml = models.TextField(_("BPMN XML"))
-    spec = models.JSONField(editable=False, help_text="The parsed spec, serialised once for every instance.")
+    # JSON as text, not jsonb: PostgreSQL's jsonb reorders keys, and SpiffWorkflow restores in the stored order.
+    spec = models.TextField(editable=False, help_text="The parsed spec (JSON), serialised once for every instance.")
     start_timer = models.CharField(_("start timer"), max_length=100, blank=True,
                                    help_text=_("A timer start event's cycle, e.g. R/PT20M: one instance per tick."))
     next_tick_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
@@ -81,7 +82,7 @@ class ProcessInstance(models.Model):
                                 on_delete=models.SET_NULL, related_name="process_instances")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING,
                               db_index=True)
-    state = models.JSONField(default=dict, editable=False)
+    state = models.TextField(default="", editable=False, help_text="The engine's state (JSON, without the spec).")
     variables = models.JSONField(_("variables"), default=dict, blank=True, editable=False)
     waiting_at = models.JSONField(default=list, blank=True, editable=False)
     # When the instance must be advanced next: its earliest timer, or the retry of a failed step.

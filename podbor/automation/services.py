@@ -7,6 +7,7 @@ that raises is retried with backoff; after MAX_ATTEMPTS the instance is an incid
 """
 
 import datetime
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -59,7 +60,7 @@ def process_deploy(*, xml: bytes | str, actor: User | None) -> ProcessDefinition
             return latest
         definition = ProcessDefinition.objects.create(
             key=parsed.key, name=(parsed.name or parsed.key)[:200], version=(latest.version + 1) if latest else 1,
-            bpmn_xml=text, spec=parsed.spec, start_timer=parsed.start_timer or "",
+            bpmn_xml=text, spec=json.dumps(parsed.spec, ensure_ascii=False), start_timer=parsed.start_timer or "",
             start_messages=list(parsed.start_messages), deployed_by=actor,
             next_tick_at=_first_tick(parsed.start_timer),
         )
@@ -96,7 +97,7 @@ def _loaded(definition: ProcessDefinition):
 
 @lru_cache(maxsize=256)
 def _loaded_by_key(definition_id: int, deployed_at: str):
-    return load_spec(ProcessDefinition.objects.values_list("spec", flat=True).get(pk=definition_id))
+    return load_spec(json.loads(ProcessDefinition.objects.values_list("spec", flat=True).get(pk=definition_id)))
 
 
 # --- triggers --------------------------------------------------------------------------------------------------
@@ -295,7 +296,7 @@ def _advance(instance_id: int, act: Callable[[Instance], object], *, only_if_due
             return row
         services = _Services(row)
         with clock_at(now):
-            engine = Instance.restore(_loaded(row.definition), state=row.state, context=_context(row),
+            engine = Instance.restore(_loaded(row.definition), state=json.loads(row.state), context=_context(row),
                                       services=services)
             act(engine)
             _save(row, engine, services, cancelled=cancel, now=now)
@@ -305,7 +306,7 @@ def _advance(instance_id: int, act: Callable[[Instance], object], *, only_if_due
 def _save(row: ProcessInstance, engine: Instance, services: "_Services", *, cancelled: bool = False,
           now: datetime.datetime | None = None) -> None:
     now = now or timezone.now()
-    row.state = engine.state()
+    row.state = json.dumps(engine.state(), ensure_ascii=False)
     row.variables = engine.variables()
     row.waiting_at = engine.waiting_at()
     incident = engine.incident
