@@ -64,6 +64,9 @@ PYTHON_FORMATS = {"", "python", "python3", "py", "text/x-python", "text/python"}
 USER_TASK_ASSIGNEE = re.compile(r"responsible|team_lead|rule:\d+")
 
 
+RESERVED_IDS = {"Start", "End", "Root"}
+
+
 def read_xml(xml: bytes | str) -> Any:
     """Parse an upload without entities, network or DTDs; raise DefinitionInvalid for anything unsafe."""
     data = xml.encode("utf-8") if isinstance(xml, str) else bytes(xml)
@@ -216,6 +219,10 @@ class Linter:
             if name not in IN_PROCESS:
                 self.error(element, HINTS.get(name, gettext_noop("unsupported element bpmn:%(element)s")), element=name)
                 continue
+            if element.get("id") in RESERVED_IDS or (element.get("id") or "").endswith(".EndJoin"):
+                # SpiffWorkflow names its own task specs so: a diagram element with one of these ids breaks them.
+                self.error(element, gettext_noop("the id %(id)s is reserved by the engine: rename the element"),
+                           id=element.get("id"))
             check = self.CHECKS.get(name)
             if check is not None:
                 check(self, element)

@@ -76,6 +76,7 @@ def test_a_diagram_deploys_as_an_uploaded_file(api, admin_user):
                                 '<spiffworkflow:serviceTaskOperator id="launch_rockets"><spiffworkflow:parameters/>'
                                 '</spiffworkflow:serviceTaskOperator></bpmn:extensionElements></bpmn:serviceTask>']),
      "svc"),
+    (chain("reserved", "x", ['<bpmn:task id="End" name="An id the engine uses itself"/>']), "End"),
 ])
 def test_a_broken_diagram_is_a_400_naming_the_element_and_nothing_is_deployed(api, admin_user, xml, element):
     answer = api(admin_user).post("/processes", raw=xml, content_type="application/xml")
