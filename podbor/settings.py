@@ -118,10 +118,28 @@ if env_bool("SECURE_COOKIES", not DEBUG and env_bool("HTTPS", False)):
     CSRF_COOKIE_SECURE = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
 
-# Background work: the Django Tasks API on Huey. SqliteHuey in its own file by default;
-# HUEY_REDIS_URL switches to Redis in production.
+# Background work: the Django Tasks API on Huey. SqliteHuey in its own file by default; in production
+# HUEY_DATABASE_URL puts the queue on PostgreSQL (Huey's PostgresHuey on psycopg 3: SKIP LOCKED claims, and
+# LISTEN/NOTIFY wakes an idle worker at once), or HUEY_REDIS_URL on Redis.
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", False)
-if env_str("HUEY_REDIS_URL"):
+_huey_database_url = env_secret("HUEY_DATABASE_URL")
+if _huey_database_url:
+    if not _huey_database_url.startswith(("postgres://", "postgresql://")) or env_str("HUEY_REDIS_URL"):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("HUEY_DATABASE_URL takes a postgres:// URL, and HUEY_REDIS_URL must then be unset")
+    _huey_db = dj_database_url.parse(_huey_database_url)
+    # libpq keywords rather than the URL: Django's error pages hide a "password" key, not a password in a URL.
+    _huey_connection = {"host": _huey_db["HOST"], "port": _huey_db["PORT"], "dbname": _huey_db["NAME"],
+                        "user": _huey_db["USER"], "password": _huey_db["PASSWORD"], **_huey_db.get("OPTIONS", {})}
+    HUEY = {
+        "huey_class": "huey.PostgresHuey",
+        "name": "podbor",
+        "connection": {key: value for key, value in _huey_connection.items() if value not in ("", None)},
+        "immediate": HUEY_IMMEDIATE,
+        "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread", "periodic": True},
+    }
+elif env_str("HUEY_REDIS_URL"):
     HUEY = {
         "huey_class": "huey.PriorityRedisHuey",
         "name": "podbor",
