@@ -245,3 +245,63 @@ def process_versions(request: HttpRequest, key: str):
     if not versions:
         raise Http404
     return [_definition_out(d) for d in versions]
+
+
+# --- the template library ----------------------------------------------------------------------------------------
+
+class TemplateInstalledOut(Schema):
+    id: int
+    version: int
+
+
+class TemplateOut(Schema):
+    key: str
+    name: str
+    description: str
+    triggers: list[dict[str, Any]] = Field(..., description="What installing switches on: ProcessTrigger fields, "
+                                                            "a stage named by all_stages or stage_with_field.")
+    installed: TemplateInstalledOut | None = Field(..., description="The newest deployed version of the key.")
+
+
+@router.get("/process-templates", response={200: list[TemplateOut], **error_responses(403)})
+def process_templates_list(request: HttpRequest):
+    """The processes Podbor ships, and which version of each is deployed."""
+    from podbor.automation.library import TEMPLATES
+
+    _require_admin(request)
+    newest = {d.key: d for d in ProcessDefinition.objects.filter(key__in=TEMPLATES).order_by("key", "version")
+              .only("id", "key", "version")}
+    return [{"key": t.key, "name": str(t.name), "description": str(t.description),
+             "triggers": [dict(spec) for spec in t.triggers],
+             "installed": {"id": newest[t.key].pk, "version": newest[t.key].version} if t.key in newest else None}
+            for t in TEMPLATES.values()]
+
+
+class TemplateInstallIn(Input):
+    pipeline: Id | None = Field(None, description="Switch the triggers on in this pipeline only; by default in all.")
+
+
+class TemplateInstallOut(Schema):
+    id: int
+    key: str
+    version: int
+
+
+@router.post("/process-templates/{key}/install", response={201: TemplateInstallOut, **error_responses(400, 403, 404)},
+             summary="Install a process template")
+def process_template_install(request: HttpRequest, key: str, payload: TemplateInstallIn | None = None):
+    """Deploy a shipped template and switch its triggers on. Installing again changes nothing and answers the same
+    version."""
+    from podbor.automation.library import TEMPLATES
+    from podbor.automation.services import template_install
+
+    _require_admin(request)
+    if key not in TEMPLATES:
+        raise Http404
+    pipeline = None
+    if payload is not None and payload.pipeline:
+        pipeline = Pipeline.objects.filter(pk=payload.pipeline, is_archived=False).first()
+        if pipeline is None:
+            raise ValidationFailed(_("No such pipeline."), fields={"pipeline": [_("No such pipeline.")]})
+    definition = template_install(key=key, actor=request.auth, pipeline=pipeline)
+    return Status(201, {"id": definition.pk, "key": definition.key, "version": definition.version})

@@ -4,6 +4,7 @@
 import BpmnModeler from 'bpmn-js/lib/Modeler';
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js-properties-panel';
 
+import { withLayout } from './layout.js';
 import PodborPropertiesProvider from './properties.js';
 import spiffworkflow from './spiffworkflow.json';
 
@@ -60,6 +61,29 @@ function clearErrorMarkers(modeler, ids) {
   });
 }
 
+// 'fit-viewport' centres the diagram in the whole canvas, so a wide one starts under the palette: fit it into the
+// part right of the palette, with a margin, never zoomed in past 100 %.
+function fitBesidePalette(canvas) {
+  const container = canvas.getContainer();
+  const palette = container.querySelector('.djs-palette');
+  const left = palette ? palette.getBoundingClientRect().right - container.getBoundingClientRect().left : 0;
+  const margin = 24;
+  const { inner, outer } = canvas.viewbox();
+  const width = outer.width - left - 2 * margin;
+  const height = outer.height - 2 * margin;
+  if (!inner.width || !inner.height || width <= 0 || height <= 0) {
+    canvas.zoom('fit-viewport', 'auto');
+    return;
+  }
+  const scale = Math.min(1, width / inner.width, height / inner.height);
+  canvas.viewbox({
+    x: inner.x - (left + margin + (width - inner.width * scale) / 2) / scale,
+    y: inner.y - (margin + (height - inner.height * scale) / 2) / scale,
+    width: outer.width / scale,
+    height: outer.height / scale,
+  });
+}
+
 async function start() {
   const config = JSON.parse(element('podbor-designer-config').textContent);
   const { texts } = config;
@@ -83,12 +107,14 @@ async function start() {
   let dirty = false;
 
   try {
-    await modeler.importXML(config.xml || blankDiagram());
+    const { xml, laidOut } = await withLayout(config.xml || blankDiagram(), modeler.get('textRenderer'));
+    await modeler.importXML(xml);
+    root.dataset.autoLayout = String(laidOut);
   } catch (error) {
     showResult(resultBox, 'error', `${escapeHtml(texts.cannotOpen)} ${escapeHtml(error.message)}`);
     await modeler.importXML(blankDiagram());
   }
-  modeler.get('canvas').zoom('fit-viewport', 'auto');
+  fitBesidePalette(modeler.get('canvas'));
   if (config.errors && config.errors.length) {
     marked = showErrors(config.errors);
   }

@@ -1,8 +1,10 @@
 // The instance viewer: the diagram of the instance's version, the path it took and where it waits now.
-// Settings come as JSON in #podbor-viewer-config (see templates/automation/instance.html).
+// Settings come as JSON in #podbor-viewer-config (see templates/automation/instance.html and
+// template_preview.html).
 
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 
+import { withLayout } from './layout.js';
 import spiffworkflow from './spiffworkflow.json';
 
 async function start() {
@@ -11,7 +13,9 @@ async function start() {
   const viewer = new NavigatedViewer({ container, moddleExtensions: { spiffworkflow } });
   window.podborViewer = viewer;
   try {
-    await viewer.importXML(config.xml);
+    const { xml, laidOut } = await withLayout(config.xml, viewer.get('textRenderer'));
+    await viewer.importXML(xml);
+    container.dataset.autoLayout = String(laidOut);
   } catch (error) {
     container.dataset.error = error.message;
     container.textContent = error.message;
