@@ -9,13 +9,14 @@ import datetime
 import json
 import logging
 import re
+import time
 
 import httpx
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from podbor.accounts.models import User
-from podbor.automation.engine import ServiceRetry, iso_duration
+from podbor.automation.engine import iso_duration
 from podbor.automation.models import ProcessDefinition, ProcessInstance, ProcessUserTask
 from podbor.crm.models import Contact, Deal, LostReason, Stage, Task, TimelineEntry
 from podbor.crm.services import (
@@ -185,26 +186,35 @@ def _render(template: str, row: ProcessInstance) -> str:
 
 
 def http_request(row, params, *, element_id, task_id):
-    """The JSON answer becomes variables; a timeout or a 5xx is retried with backoff (then an incident)."""
+    """The JSON answer becomes variables. A timeout, a network error or a 5xx is tried again ``retries`` times at
+    once (0.5 s, 1 s, … apart); then the step fails, and the host retries it with backoff before an incident."""
     method = (params.get("method") or "GET").upper()
     timeout = min(float(params.get("timeout") or 10), HTTP_TIMEOUT_MAX)
-    body = params.get("body")
-    if isinstance(body, str):
-        body = _render(body, row)
-    try:
-        response = httpx.request(method, params["url"], headers=params.get("headers") or {},
-                                 content=body if isinstance(body, str) else None,
-                                 json=body if isinstance(body, dict | list) else None, timeout=timeout)
-    except httpx.HTTPError as exc:
-        raise ServiceRetry(_("HTTP request failed: %(error)s") % {"error": exc}) from None
-    if response.status_code >= 500:
-        raise ServiceRetry(_("HTTP %(status)s from %(url)s") % {"status": response.status_code,
-                                                                "url": params["url"]})
-    try:
-        answer = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        answer = response.text[:2000]
-    return {"status": response.status_code, "json": answer}
+    body = _render(params.get("body") or "", row)
+    attempts = 1 + min(int(params.get("retries") or 0), 10)
+    problem = ""
+    for attempt in range(attempts):
+        if attempt:
+            time.sleep(min(0.5 * attempt, 3))
+        try:
+            response = httpx.request(method, params["url"], headers=params.get("headers") or {},
+                                     content=body.encode() if body and method != "GET" else None, timeout=timeout)
+        except httpx.HTTPError as exc:
+            problem = _("HTTP request to %(url)s failed: %(error)s") % {"url": params["url"], "error": exc}
+            continue
+        if response.status_code >= 500:
+            problem = _("HTTP %(status)s from %(url)s") % {"status": response.status_code, "url": params["url"]}
+            continue
+        try:
+            answer = response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            answer = response.text[:2000]
+        return {"status": response.status_code, "json": answer}
+    raise OutsideCallFailed(problem)
+
+
+class OutsideCallFailed(Exception):
+    """An outside system did not answer usably: the step fails (retried by the host, then an incident)."""
 
 
 def notify(row, params, *, element_id, task_id):

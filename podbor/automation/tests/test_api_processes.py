@@ -158,3 +158,31 @@ def test_a_failing_step_is_retried_then_an_incident_which_a_lead_retries_after_t
     assert retried.status_code == 200, retried.content
     assert retried.json()["status"] == "completed"
     assert Deal.objects.get(pk=deal.pk).stage.name == "Проверка"
+
+
+def test_a_failing_http_call_never_loses_the_instance_it_is_retried_then_an_incident(api, admin_user, deal):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    ask = ('<bpmn:serviceTask id="ask"><bpmn:extensionElements><spiffworkflow:serviceTaskOperator id="http_request">'
+           '<spiffworkflow:parameters><spiffworkflow:parameter id="method" type="str" value="\'GET\'"/>'
+           f'<spiffworkflow:parameter id="url" type="str" value="\'http://127.0.0.1:{port}/\'"/>'
+           '<spiffworkflow:parameter id="timeout" type="int" value="2"/>'
+           '<spiffworkflow:parameter id="retries" type="int" value="1"/>'
+           '</spiffworkflow:parameters></spiffworkflow:serviceTaskOperator></bpmn:extensionElements>'
+           '</bpmn:serviceTask>')
+    api(admin_user).post("/processes", raw=chain("outside", "Внешняя проверка", [ask]),
+                         content_type="application/xml")
+    from podbor.automation.services import MAX_ATTEMPTS, instance_wake
+
+    started = api(admin_user).post(f"/deals/{deal.pk}/processes", {"process": "outside"}).json()
+    instance = ProcessInstance.objects.get(pk=started["instance"])
+    assert (instance.status, instance.attempts) == ("running", 1)
+    for _attempt in range(MAX_ATTEMPTS - 1):
+        instance_wake(instance_id=instance.pk, now=ProcessInstance.objects.get(pk=instance.pk).next_timer_at)
+    body = api(admin_user).get(f"/process-instances/{instance.pk}").json()
+    assert body["status"] == "incident"
+    assert (body["incident"]["element_id"], body["incident"]["type"]) == ("ask", "OutsideCallFailed")
+    assert body["waiting_at"] == ["ask"]  # kept where it failed, ready to be retried
