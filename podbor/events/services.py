@@ -1,4 +1,5 @@
 import logging
+import threading
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -41,7 +42,15 @@ def events_record_many(events: list[DomainEvent]) -> list[DomainEvent]:
     return created
 
 
+_dispatching = threading.local()
+
+
 def _enqueue_dispatch() -> None:
+    if getattr(_dispatching, "active", False):
+        # A subscriber's own events, committed while this thread dispatches: the running loop reads them next.
+        # (With jobs run inline, queueing here would nest a dispatch inside the subscriber, event after event.)
+        _dispatching.again = True
+        return
     from podbor.events.tasks import events_dispatch  # the task module imports this one
 
     try:
@@ -56,6 +65,19 @@ def events_dispatch_pending(*, limit: int = 500, older_than: timedelta | None = 
     An event whose subscriber fails stays pending for the next run; the events after it go on, and
     ``limit`` counts dispatched events so that a pile of failing ones cannot starve the rest.
     """
+    if getattr(_dispatching, "active", False):
+        return 0
+    _dispatching.active, _dispatching.again = True, False
+    try:
+        done = _dispatch(limit=limit, older_than=older_than)
+    finally:
+        _dispatching.active = False
+    if _dispatching.again and done >= limit:
+        _enqueue_dispatch()  # the loop stopped at its limit with more to do: another job goes on
+    return done
+
+
+def _dispatch(*, limit: int, older_than: timedelta | None) -> int:
     pending = DomainEvent.objects.filter(dispatched_at__isnull=True).order_by("id")
     if older_than is not None:
         pending = pending.filter(created_at__lte=timezone.now() - older_than)
