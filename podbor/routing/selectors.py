@@ -25,6 +25,7 @@ REASONS = {
     "team": _("not in team “%(team)s”"),
     "skill": _("no %(skill)s"),
     "limit": _("limit %(limit)s reached"),
+    "excluded": _("had the lead: handed to the next manager"),
 }
 OUTCOMES = {
     "assigned": _("Assigned by the rule “%(rule)s”."),
@@ -61,35 +62,37 @@ def untouched_counts(user_ids: Iterable[int], *, cap: int | None = None,
     """Open deals not yet touched per manager, read from the partial index ``deal_untouched_idx``.
 
     With ``cap`` each manager's count stops at ``cap`` (a limit check needs no more): the cost is bounded by
-    managers × cap index entries, whatever the size of the backlog. With ``scan_at_most`` one grouped count reads at
-    most that many entries and answers None when there are more (the caller then counts with a cap). SQLite is told
-    to use the partial index: left to itself it walks (responsible, closed_at) and reads every open deal's row
-    (2 s with 1,000,000 deals, not 2 ms)."""
+    managers × cap index entries, whatever the size of the backlog (the assignment decision counts so, first inside
+    its read of the rule's managers). With ``scan_at_most`` one grouped count reads at most that many entries and
+    answers None when there are more (the caller then counts with a cap). SQLite is told to use the partial index:
+    left to itself it walks (responsible, closed_at) and reads every open deal's row (2 s with 1,000,000 deals, not
+    2 ms). PostgreSQL gets the managers as one array: psycopg spends a millisecond placing 200 separate parameters."""
     ids = [int(pk) for pk in user_ids]
     if not ids:
         return {}
     table = connection.ops.quote_name(Deal._meta.db_table)
-    hint = " INDEXED BY deal_untouched_idx" if connection.vendor == "sqlite" else ""
     untouched = "closed_at IS NULL AND touched_at IS NULL"
+    if connection.vendor == "postgresql":
+        hint, managers, params = "", "SELECT unnest(%s::bigint[])", [ids]
+    else:
+        hint = " INDEXED BY deal_untouched_idx" if connection.vendor == "sqlite" else ""
+        managers, params = "VALUES " + ", ".join(["(%s)"] * len(ids)), ids
     with connection.cursor() as cursor:
         if cap is None:
-            marks = ", ".join(["%s"] * len(ids))
-            rows = f"SELECT responsible_id FROM {table}{hint} WHERE {untouched} AND responsible_id IN ({marks})"  # noqa: S608
+            rows = (f"SELECT responsible_id FROM {table}{hint} WHERE {untouched} "  # noqa: S608
+                    f"AND responsible_id IN (SELECT id FROM m)")
             if scan_at_most is not None:
                 rows += f" LIMIT {int(scan_at_most) + 1}"
-            cursor.execute(f"SELECT responsible_id, COUNT(*) FROM ({rows}) AS u GROUP BY responsible_id", ids)  # noqa: S608
+            cursor.execute(f"WITH m(id) AS ({managers}) SELECT responsible_id, COUNT(*) FROM ({rows}) AS u "  # noqa: S608
+                           f"GROUP BY responsible_id", params)
             counts = {pk: n for pk, n in cursor.fetchall()}
             if scan_at_most is not None and sum(counts.values()) > scan_at_most:
                 return None
             return counts
-        else:
-            # One bounded sub-count per manager, in one statement: each walks at most ``cap`` index entries.
-            one = (f"SELECT %s, (SELECT COUNT(*) FROM (SELECT 1 FROM {table}{hint} WHERE responsible_id = %s "  # noqa: S608
-                   f"AND {untouched} LIMIT %s) AS t)")
-            params: list[int] = []
-            for pk in ids:
-                params += [pk, pk, cap]
-            cursor.execute(" UNION ALL ".join([one] * len(ids)), params)
+        # One bounded sub-count per manager, in one statement: each walks at most ``cap`` index entries (half the
+        # time of one grouped count of 5,000 entries on SQLite; a quarter of a UNION ALL of sub-counts on PostgreSQL).
+        cursor.execute(f"WITH m(id) AS ({managers}) SELECT m.id, (SELECT COUNT(*) FROM (SELECT 1 FROM {table}{hint} "  # noqa: S608
+                       f"WHERE responsible_id = m.id AND {untouched} LIMIT %s) AS t) FROM m", [*params, int(cap)])
         return {pk: n for pk, n in cursor.fetchall()}
 
 

@@ -1,6 +1,6 @@
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -266,6 +266,67 @@ def deal_update(*, deal: Deal, actor: User | None, **changes) -> Deal:
         payload={"fields": sorted(changed), "custom": sorted(changed.get("custom", {}))},
     )
     return deal
+
+
+def deals_set_responsible(*, changes: list[tuple[Deal, int]], actor: User | None = None) -> list[Deal]:
+    """``deal_update(deal=…, actor=…, responsible=…)`` for many deals at once (routing hands out leads in batches):
+    the same row changes (the team follows the responsible; the lead is untouched again unless the actor takes it),
+    the same "changed" timeline entries and ``deal.updated`` events, in four statements for the lot instead of about
+    six a deal. A deal whose responsible stays is left alone, as deal_update leaves it. The instances are updated;
+    answers those that changed. Call inside transaction.atomic(), with the deals locked."""
+    changes = [(deal, user_id) for deal, user_id in changes if deal.responsible_id != user_id]
+    if not changes:
+        return []
+    new_ids = {user_id for deal, user_id in changes}
+    if actor is not None and new_ids - set(users_assignable_by(actor).filter(pk__in=new_ids).values_list(
+            "pk", flat=True)):
+        raise ValidationFailed(_("The deal has errors."),
+                               fields={"responsible": [_("You cannot make this user responsible.")]})
+    old_ids = {deal.responsible_id for deal, user_id in changes if deal.responsible_id is not None}
+    users = {pk: (team_id, f"{first} {last}".strip() or username)  # (team, str(user))
+             for pk, team_id, first, last, username in User.objects.filter(pk__in=new_ids | old_ids).values_list(
+                 "pk", "team_id", "first_name", "last_name", "username")}
+    now = timezone.now()
+    author_id = _actor_id(actor)
+    befores = []
+    for deal, user_id in changes:
+        befores.append(users[deal.responsible_id][1] if deal.responsible_id is not None else None)
+        deal.responsible_id, deal.team_id = user_id, users[user_id][0]
+        # timeline_add's rule: the responsible's own entry touches the lead.
+        deal.touched_at = now if user_id == author_id else None
+        deal.updated_at = now
+    _deals_save([Deal._meta.get_field(name) for name in ("responsible", "team", "touched_at", "updated_at")],
+                [deal for deal, user_id in changes])
+    text = _("Deal changed: %(fields)s") % {"fields": changed_fields_label(Deal, {"responsible": None})}
+    TimelineEntry.objects.bulk_create(
+        TimelineEntry(kind=TimelineEntry.Kind.SYSTEM, deal=deal, contact_id=deal.contact_id, author_id=author_id,
+                      text=text, data={"before": {"responsible": before}}, created_at=now)
+        for (deal, user_id), before in zip(changes, befores, strict=True)
+    )
+    events_record_many([
+        DomainEvent(kind="deal.updated", deal_id=deal.pk, contact_id=deal.contact_id, actor_id=author_id,
+                    payload={"fields": ["responsible"], "custom": []}) for deal, user_id in changes
+    ])
+    return [deal for deal, user_id in changes]
+
+
+def _deals_save(fields: list, deals: list[Deal]) -> None:
+    """Write these fields of many deals, each its own values, in one statement: PostgreSQL takes many as arrays (a
+    prepared UPDATE per row costs psycopg a round trip each), SQLite runs one prepared UPDATE per row (in process,
+    cheap). ``bulk_update`` builds a CASE expression per field and row, which costs more than the rest together."""
+    qn = connection.ops.quote_name
+    table, pk = qn(Deal._meta.db_table), qn(Deal._meta.pk.column)
+    values = [[f.get_db_prep_save(getattr(deal, f.attname), connection) for deal in deals] for f in fields]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(deals) > 1:
+            arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+            sets = ", ".join(f"{qn(f.column)} = v.c{i}" for i, f in enumerate(fields))
+            names = ", ".join(f"c{i}" for i in range(len(fields)))
+            cursor.execute(f"UPDATE {table} SET {sets} FROM unnest(%s::bigint[], {arrays}) AS v(id, {names}) "  # noqa: S608
+                           f"WHERE {table}.{pk} = v.id", [[deal.pk for deal in deals], *values])
+        else:
+            cursor.executemany(f"UPDATE {table} SET {', '.join(f'{qn(f.column)} = %s' for f in fields)} "  # noqa: S608
+                               f"WHERE {pk} = %s", [[*row, deal.pk] for *row, deal in zip(*values, deals, strict=True)])
 
 
 def _is_filled(value) -> bool:

@@ -1,12 +1,22 @@
 """Who of a rule's managers may take a deal now, and why each other one may not.
 
 Every check answers with a reason code (podbor.routing.selectors.REASONS): the first check a manager fails is the one
-recorded. Each check is one query for all the rule's managers, never one per manager."""
+recorded. A rule's managers are read once per batch of deals, in one statement (membership, names, presence): what
+does not depend on the deal (presence, team, the rule's own skills) is decided then; each deal adds the skill its
+field names and the limit of open untouched leads, counted once and kept current in memory (``Loads``)."""
 
 import datetime
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.utils import translation
+from django.conf import settings
+from django.db import connection
+from django.db.models import Exists, F, IntegerField, OuterRef, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
 
 from podbor.accounts.models import Skill, User
 from podbor.accounts.selectors import users_present
@@ -14,16 +24,17 @@ from podbor.crm.models import Deal
 from podbor.routing.models import DistributionRule, RuleMember
 from podbor.routing.selectors import reason_text, untouched_counts
 
-# One grouped count reads at most this many index entries; beyond it, bounded per-manager counts take over.
-SCAN_AT_MOST = 20_000
+# Least loaded counts each manager up to this many open untouched leads first (x16 while everyone reaches it).
 LEAST_LOADED_FIRST_CAP = 64
 LEAST_LOADED_MAX_CAP = 64 * 16**2
+ELIGIBLE = "eligible"
 
 
-@dataclass
+@dataclass(slots=True, eq=False)
 class Candidate:
-    """A rule member as the decision needs it: plain values read in one query, no model instances (200 of them
-    would cost more than the whole decision's queries)."""
+    """A rule member as the decision needs it: plain values, no model instances (200 of them would cost more than
+    the whole decision's queries). ``base_*`` is what holds for every deal of a batch, ``code``/``params`` what
+    holds for the deal being decided."""
 
     member_id: int
     user_id: int
@@ -34,114 +45,359 @@ class Candidate:
     current_weight: int
     assigned_count: int
     last_assigned_at: datetime.datetime | None
-    code: str = "eligible"
+    skills: frozenset[str] = frozenset()
+    base_code: str = ELIGIBLE
+    base_params: dict = field(default_factory=dict)
+    code: str = ELIGIBLE
     params: dict = field(default_factory=dict)
     untouched: int | None = None
+    picked: int = 0  # leads handed to this member by the batch, added to assigned_count when it is written
+    base_row: dict | None = None  # the stored form of the base reason, made once per batch
+    base_json: str = ""
 
     @property
     def eligible(self) -> bool:
-        return self.code == "eligible" or self.code.startswith("chosen")
+        return self.code == ELIGIBLE or self.code.startswith("chosen")
 
     def skip(self, code: str, **params) -> None:
         self.code, self.params = code, params
 
-    def as_considered(self) -> dict:
-        """The stored form; call it with English active (``considered_rows``): the text is for raw-data readers."""
-        return {"user": self.user_id, "name": self.name, "eligible": self.eligible, "code": self.code,
-                "params": self.params, "reason": reason_text(self.code, self.params)}
+
+class Reasons:
+    """Reason texts, each formatted once per batch: the stored English one (for readers of the raw data) and the
+    one in the active language (for the timeline)."""
+
+    def __init__(self) -> None:
+        self._english: dict[tuple, str] = {}
+        self._local: dict[tuple, str] = {}
+        self._decisions = 0
+
+    def english(self, code: str, params: dict) -> str:
+        key = (code, *params.items())
+        text = self._english.get(key)
+        if text is None:
+            with translation.override("en"):
+                text = self._english[key] = reason_text(code, params)
+        return text
+
+    def local(self, code: str, params: dict) -> str:
+        key = (code, *params.items())
+        text = self._local.get(key)
+        if text is None:
+            text = self._local[key] = reason_text(code, params)
+        return text
+
+    def considered(self, marks: list["Mark"]) -> tuple[list[dict], str]:
+        """The stored form of a decision, each manager with its reason code, parameters and English text; and its
+        JSON. A manager's row for its base reason is made once for the batch and shared by its decisions (read the
+        rows, never change them); from the second decision on, the JSON is joined from each row's, encoded once
+        (the first, or a batch of one, is encoded in one call: faster than row by row)."""
+        rows = []
+        for mark in marks:
+            c = mark.candidate
+            if mark.code is c.base_code and mark.params is c.base_params:
+                if c.base_row is None:
+                    c.base_row = self._row(mark)
+                rows.append(c.base_row)
+            else:
+                rows.append(self._row(mark))
+        self._decisions += 1
+        if self._decisions == 1:
+            return rows, json.dumps(rows)
+        parts = []
+        for mark, row in zip(marks, rows, strict=True):
+            c = mark.candidate
+            if row is c.base_row:
+                if not c.base_json:
+                    c.base_json = json.dumps(row)
+                parts.append(c.base_json)
+            else:
+                parts.append(json.dumps(row))
+        return rows, f"[{', '.join(parts)}]"  # as json.dumps(rows) writes it
+
+    def _row(self, mark: "Mark") -> dict:
+        return {"user": mark.candidate.user_id, "name": mark.candidate.name, "eligible": mark.eligible,
+                "code": mark.code, "params": mark.params, "reason": self.english(mark.code, mark.params)}
 
 
-def considered_rows(candidates: list["Candidate"]) -> list[dict]:
-    with translation.override("en"):
-        return [c.as_considered() for c in candidates]
+class Mark(NamedTuple):
+    """A manager's reason for one deal: the candidate's own ``code`` changes with the next deal of the batch."""
+
+    candidate: Candidate
+    code: str
+    params: dict
+
+    @property
+    def eligible(self) -> bool:
+        return self.code == ELIGIBLE or self.code.startswith("chosen")
+
+
+# The decision's statements are compiled by Django once and kept: compiling them (the member read above all, with
+# EXISTS over the working hours) costs several times what running them costs the database. A key holds everything
+# the SQL and its parameters depend on; the member read depends on the moment, so it is compiled once per second.
+_SQL: dict[tuple, tuple[str, tuple]] = {}
+
+
+def compiled(key: tuple, build: Callable[[], QuerySet]) -> tuple[str, tuple]:
+    key = (connection.alias, *key)
+    found = _SQL.get(key)
+    if found is None:
+        if len(_SQL) > 1024:
+            _SQL.clear()
+        found = _SQL[key] = build().query.sql_with_params()
+    return found
+
+
+def compiled_in(key: tuple, build: Callable[[list[int]], QuerySet], ids: list[int]) -> tuple[str, tuple]:
+    """Like ``compiled`` for a queryset whose last parameters are ``ids`` (a final ``pk__in=ids``): compiled once
+    per number of ids, run with any ids."""
+
+    def fixed_part() -> tuple[str, tuple]:
+        sql, params = build(ids).query.sql_with_params()
+        fixed = len(params) - len(ids)
+        if list(params[fixed:]) != list(ids):
+            raise ValueError(f"{key}: the ids are not the last parameters")
+        return sql, tuple(params[:fixed])
+
+    key = (connection.alias, *key, len(ids))
+    found = _SQL.get(key)
+    if found is None:
+        if len(_SQL) > 1024:
+            _SQL.clear()
+        found = _SQL[key] = fixed_part()
+    sql, params = found
+    return sql, (*params, *ids)
+
+
+def _rows(key: tuple, build: Callable[[], QuerySet]) -> list[tuple]:
+    sql, params = compiled(key, build)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 _MEMBER_VALUES = ("pk", "user_id", "user__first_name", "user__last_name", "user__username", "user__presence",
-                  "user__team_id", "weight", "current_weight", "assigned_count", "last_assigned_at")
+                  "user__team_id", "weight", "current_weight", "assigned_count", "last_assigned_at", "present",
+                  "untouched")
 
 
-def _members(rule: DistributionRule) -> list[Candidate]:
-    """The rule's active members; with ``only_present`` those not at work now (podbor.accounts.selectors.
-    users_present: the switch and the working hours) are marked "paused" or "off"."""
-    members = RuleMember.objects.filter(rule=rule, user__is_active=True)
-    rows = members.order_by("id").values_list(*_MEMBER_VALUES)
-    present = None
-    if rule.only_present:
-        # A subquery, not a list of 200 ids: cheaper to build and to run.
-        present = set(users_present().filter(pk__in=members.values("user_id")).values_list("pk", flat=True))
+def _members_query(rule_id: int, only_present: bool, at: datetime.datetime, cap: int | None) -> QuerySet:
+    members = RuleMember.objects.filter(rule_id=rule_id, user__is_active=True).order_by("id")
+    # At work now by podbor.accounts.selectors.users_present: the switch and the working hours.
+    present = Exists(users_present(at=at).filter(pk=OuterRef("user_id"))) if only_present else Value(True)
+    return members.annotate(present=present, untouched=_untouched(cap)).values_list(*_MEMBER_VALUES)
+
+
+def _untouched(cap: int | None):
+    """Each member's open untouched leads up to ``cap``, as podbor.routing.selectors.untouched_counts counts them,
+    in the member read itself: one statement (a round trip and a plan, on PostgreSQL) less."""
+    if cap is None:
+        return Value(None, output_field=IntegerField())
+    qn = connection.ops.quote_name
+    hint = " INDEXED BY deal_untouched_idx" if connection.vendor == "sqlite" else ""
+    member = f"{qn(RuleMember._meta.db_table)}.{qn(RuleMember._meta.get_field('user').column)}"
+    return RawSQL(f"SELECT COUNT(*) FROM (SELECT 1 FROM {qn(Deal._meta.db_table)}{hint} WHERE responsible_id = "  # noqa: S608, S611 - names from the models
+                  f"{member} AND closed_at IS NULL AND touched_at IS NULL LIMIT %s) AS untouched", (cap,),
+                  output_field=IntegerField())
+
+
+def _as_datetime(value) -> datetime.datetime | None:
+    """A raw cursor skips Django's converters: SQLite hands back naive UTC (or text)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value.replace(tzinfo=datetime.UTC) if value is not None and value.tzinfo is None else value
+
+
+def _members(rule: DistributionRule, at: datetime.datetime, cap: int | None, loads: "Loads") -> list[Candidate]:
+    """The rule's active members; with ``only_present`` those not at work are marked "paused" or "off". With a
+    ``cap`` their open untouched leads are counted (up to it) into ``loads``."""
+    at = at.replace(microsecond=0)
+    # What the presence check's SQL depends on: the moment, the local time zone and the grace period.
+    presence = (at, timezone.get_current_timezone_name(), settings.PRESENCE_GRACE_MINUTES) if rule.only_present else ()
+    rows = _rows(("members", rule.pk, cap, *presence), lambda: _members_query(rule.pk, rule.only_present, at, cap))
     candidates = []
-    for pk, user_id, first, last, username, presence, team_id, weight, current, count, last_at in rows:
+    counts = {}
+    for pk, user_id, first, last, username, presence, team_id, weight, current, count, last_at, present, untouched \
+            in rows:
         candidate = Candidate(member_id=pk, user_id=user_id, name=f"{first} {last}".strip() or username,
                               presence=presence, team_id=team_id, weight=weight, current_weight=current,
-                              assigned_count=count, last_assigned_at=last_at)
-        if present is not None and user_id not in present:
-            candidate.skip("paused" if presence == User.Presence.PAUSE else "off")
+                              assigned_count=count, last_assigned_at=_as_datetime(last_at))
+        if not present:
+            candidate.base_code = "paused" if presence == User.Presence.PAUSE else "off"
         candidates.append(candidate)
+        counts[user_id] = untouched
+    if cap is not None:
+        loads.take(counts, cap)
     return candidates
 
 
-def required_skills_for(rule: DistributionRule, deal: Deal) -> list[tuple[str, str]]:
-    """(code, name) of the skills the deal needs under this rule: the rule's own plus the one its field names."""
-    skills = [(s.code, s.name) for s in rule.required_skills.all()]
+@dataclass(eq=False)
+class RuleState:
+    """A locked rule and its managers as read for one batch of deals."""
+
+    rule: DistributionRule
+    candidates: list[Candidate]
+    counting: bool  # a limit or least loaded: open untouched leads are counted
+    weights_changed: set[Candidate] = field(default_factory=set)  # current_weight to write back
+
+    @property
+    def least_loaded(self) -> bool:
+        return self.rule.strategy == DistributionRule.Strategy.LEAST_LOADED
+
+
+def _rules_query(ids: list[int]) -> QuerySet:
+    skills = DistributionRule.required_skills.through.objects.filter(distributionrule_id=OuterRef("pk"))
+    return (DistributionRule.objects.select_for_update(of=("self",))
+            .annotate(team_name=F("team__name"), has_skills=Exists(skills)).order_by("pk").filter(pk__in=ids))
+
+
+def _rule_skills_query(ids: list[int]) -> QuerySet:
+    return (DistributionRule.required_skills.through.objects.order_by("skill__name", "skill_id")
+            .values_list("distributionrule_id", "skill__code", "skill__name").filter(distributionrule_id__in=ids))
+
+
+def rule_states(rule_ids: set[int], *, at: datetime.datetime, loads: "Loads") -> dict[int, RuleState]:
+    """Lock the rules (in id order) and read each one's managers, deciding what holds for every deal: presence,
+    team, the rule's own skills; and count the open untouched leads the rule's limit or strategy needs."""
+    ids = sorted(rule_ids)
+    if not ids:
+        return {}
+    rules = list(DistributionRule.objects.raw(*compiled_in(("rules",), _rules_query, ids)))
+    needed: dict[int, list[tuple[str, str]]] = {}
+    with_skills = [rule.pk for rule in rules if rule.has_skills]
+    if with_skills:
+        with connection.cursor() as cursor:
+            cursor.execute(*compiled_in(("rule skills",), _rule_skills_query, with_skills))
+            for rule_id, code, name in cursor.fetchall():
+                needed.setdefault(rule_id, []).append((code, name))
+    states = {}
+    for rule in rules:
+        limit, least_loaded = rule.max_open_untouched, rule.strategy == DistributionRule.Strategy.LEAST_LOADED
+        # Up to the limit (a count at the limit is all a limit check needs), or the first cap of least loaded.
+        cap = limit + loads.uncertain if limit is not None else LEAST_LOADED_FIRST_CAP if least_loaded else None
+        candidates = _members(rule, at, cap, loads)
+        if rule.team_id is not None:
+            for c in candidates:
+                if c.base_code == ELIGIBLE and c.team_id != rule.team_id:
+                    c.base_code, c.base_params = "team", {"team": rule.team_name or ""}
+        rule_skills = needed.get(rule.pk, [])
+        if candidates and (rule_skills or rule.skill_field):
+            has: dict[int, set[str]] = {}
+            for user_id, code in _rows(("skills", rule.pk), lambda rule_id=rule.pk: User.skills.through.objects.filter(
+                    user_id__in=RuleMember.objects.filter(rule_id=rule_id).values("user_id")).values_list(
+                    "user_id", "skill__code")):
+                has.setdefault(user_id, set()).add(code)
+            for c in candidates:
+                c.skills = frozenset(has.get(c.user_id, ()))
+                if c.base_code == ELIGIBLE:
+                    missing = next((name for code, name in rule_skills if code not in c.skills), None)
+                    if missing is not None:
+                        c.base_code, c.base_params = "skill", {"skill": missing}
+        for c in candidates:
+            c.code, c.params = c.base_code, c.base_params
+        states[rule.pk] = RuleState(rule=rule, candidates=candidates, counting=cap is not None)
+    return states
+
+
+def field_skills(pairs: list[tuple[DistributionRule, Deal]]) -> dict[str, str]:
+    """Names of the skills the deals' fields ask for, by code (a code naming no known skill is its own name)."""
+    codes = {code for rule, deal in pairs if (code := field_skill_code(rule, deal))}
+    names = dict(Skill.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    return {code: names.get(code, code) for code in codes}
+
+
+def field_skill_code(rule: DistributionRule, deal: Deal) -> str | None:
     value = (deal.custom or {}).get(rule.skill_field) if rule.skill_field else None
-    if isinstance(value, str) and value.strip():
-        code = value.strip()
-        found = Skill.objects.filter(code=code).values_list("name", flat=True).first()
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def judge(state: RuleState, deal: Deal, *, skill_names: dict[str, str], loads: "Loads") -> list[Candidate]:
+    """Mark every candidate for this deal (the first check failed is its reason); answers the eligible."""
+    code = field_skill_code(state.rule, deal)
+    for c in state.candidates:
+        c.code, c.params, c.untouched = c.base_code, c.base_params, None
         # A value naming no known skill still has to be met: nobody has it, and the reason says what was asked.
-        skills.append((code, found or code))
-    return skills
-
-
-def candidates_for(rule: DistributionRule, deal: Deal, *, for_least_loaded: bool = False) -> list[Candidate]:
-    candidates = _members(rule)
-    if not candidates:
-        return candidates
-
-    if rule.team_id is not None:
-        for c in _still(candidates):
-            if c.team_id != rule.team_id:
-                c.skip("team", team=rule.team.name if rule.team else "")
-
-    needed = required_skills_for(rule, deal)
-    if needed:
-        has: dict[int, set[str]] = {}
-        through = User.skills.through.objects.filter(user_id__in=[c.user_id for c in _still(candidates)])
-        for user_id, code in through.values_list("user_id", "skill__code"):
-            has.setdefault(user_id, set()).add(code)
-        for c in _still(candidates):
-            missing = next((name for code, name in needed if code not in has.get(c.user_id, set())), None)
-            if missing is not None:
-                c.skip("skill", skill=missing)
-
-    limit = rule.max_open_untouched
-    if limit is not None or for_least_loaded:
-        left = _still(candidates)
-        counts = _untouched(left, limit, for_least_loaded)
-        for c in left:
-            c.untouched = counts.get(c.user_id, 0)
-            if limit is not None and c.untouched >= limit:
-                c.skip("limit", limit=limit)
-    return candidates
-
-
-def _untouched(left: list[Candidate], limit: int | None, for_least_loaded: bool) -> dict[int, int]:
-    """Exact counts where they matter, with a bounded cost: counts at or above the limit only need to be "at least
-    the limit", and least loaded only needs the smallest count."""
-    ids = [c.user_id for c in left]
-    counts = untouched_counts(ids, scan_at_most=SCAN_AT_MOST)
-    if counts is not None:
-        return counts
-    # A large backlog of untouched leads: count each manager only up to what the decision needs.
+        if code is not None and c.code == ELIGIBLE and code not in c.skills:
+            c.code, c.params = "skill", {"skill": skill_names.get(code, code)}
+    eligible = [c for c in state.candidates if c.code == ELIGIBLE]
+    if not state.counting or not eligible:
+        return eligible
+    limit = state.rule.max_open_untouched
+    now = loads.now
     if limit is not None:
-        return untouched_counts(ids, cap=limit)
-    cap = LEAST_LOADED_FIRST_CAP
-    while cap <= LEAST_LOADED_MAX_CAP:
+        loads.settle_limit([c.user_id for c in eligible], limit)
+        for c in eligible:
+            c.untouched = now[c.user_id]
+            if c.untouched >= limit:
+                c.skip("limit", limit=limit)
+        eligible = [c for c in eligible if c.code == ELIGIBLE]
+    if state.least_loaded and eligible:
+        loads.settle_least([c.user_id for c in eligible])
+        for c in eligible:
+            c.untouched = now[c.user_id]
+    return eligible
+
+
+class Loads:
+    """Open untouched leads per manager for one batch of deals.
+
+    Counted from the partial index with a bounded cost: each manager only up to what the decision needs (at or
+    above the limit is "at least the limit"; least loaded only needs the smallest count). Nothing is written before
+    the batch ends, so what was counted plus the batch's own hand-outs is what a decision made after the earlier ones
+    would count. A count stopped at a cap is a lower bound, and is counted again, higher, whenever a decision
+    depends on more."""
+
+    def __init__(self, *, uncertain: int = 0) -> None:
+        self.now: dict[int, int] = {}  # manager → count now: as counted, plus the batch's hand-outs
+        self.counted: dict[int, int] = {}
+        self.capped: dict[int, int] = {}  # manager → the cap the count stopped at
+        self.delta: dict[int, int] = {}
+        self.uncertain = uncertain  # leads of the batch that may leave their untouched manager: how far counts fall
+
+    def moved(self, *, to: int, away_from: int | None) -> None:
+        for pk, change in ((to, 1), (away_from, -1)):
+            if pk is not None:
+                self.delta[pk] = self.delta.get(pk, 0) + change
+                if pk in self.now:
+                    self.now[pk] += change
+
+    def _set(self, pk: int, n: int, cap: int | None) -> None:
+        self.counted[pk] = n
+        self.now[pk] = n + self.delta.get(pk, 0)
+        if cap is not None and n >= cap:
+            self.capped[pk] = cap
+        else:
+            self.capped.pop(pk, None)
+
+    def _count(self, ids: list[int], cap: int | None) -> None:
         counts = untouched_counts(ids, cap=cap)
-        if any(counts.get(pk, 0) < cap for pk in ids):
-            return counts
-        cap *= 16
-    return untouched_counts(ids)
+        for pk in ids:
+            self._set(pk, counts.get(pk, 0), cap)
 
+    def take(self, counts: dict[int, int], cap: int) -> None:
+        """Counts made up to ``cap`` (the batch's first, before any of its hand-outs); a manager already counted
+        keeps the count that says more."""
+        for pk, n in counts.items():
+            known = self.capped.get(pk, 0) if pk in self.counted else None
+            if known is None or (known and (n < cap or cap > known)):
+                self._set(pk, n, cap)
 
-def _still(candidates: list[Candidate]) -> list[Candidate]:
-    return [c for c in candidates if c.eligible]
+    def settle_limit(self, ids: list[int], limit: int) -> None:
+        """Exact enough to tell who is below ``limit``."""
+        if not self.capped:
+            return
+        unsure = [pk for pk in ids if pk in self.capped and self.now[pk] < limit]
+        if unsure:
+            cap = limit + self.uncertain
+            self._count(unsure, cap if cap > max(self.capped[pk] for pk in unsure) else None)
+
+    def settle_least(self, ids: list[int]) -> None:
+        """Exact enough to tell who has the fewest: a capped count must be above the smallest exact one."""
+        while self.capped:
+            exact = [self.now[pk] for pk in ids if pk not in self.capped]
+            least = min(exact) if exact else None
+            unsure = [pk for pk in ids if pk in self.capped and (least is None or self.now[pk] <= least)]
+            if not unsure:
+                return
+            cap = max(self.capped[pk] for pk in unsure) * 16
+            self._count(unsure, cap if cap <= LEAST_LOADED_MAX_CAP else None)
