@@ -14,7 +14,7 @@ import time
 import warnings
 from pathlib import Path
 
-BENCHMARKS = ("board", "intake", "dedup_lookup", "intake_import", "routing", "calllist")
+BENCHMARKS = ("board", "intake", "dedup_lookup", "intake_import", "routing", "calllist", "automation")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,6 +38,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="calllist: open leads in the database (default 100,000)")
     parser.add_argument("--import-rows", type=int, default=None,
                         help="intake_import: spreadsheet rows (default 5,000; 1,000 when every benchmark runs)")
+    parser.add_argument("--automation-instances", type=int, default=2_000,
+                        help="automation: instances started and completed (default 2,000)")
+    parser.add_argument("--automation-waiting", type=int, default=100_000,
+                        help="automation: waiting instances with timers (default 100,000)")
+    parser.add_argument("--automation-timers", type=int, default=1_000,
+                        help="automation: timers fired by a real worker under load (default 1,000)")
     parser.add_argument("--keep-db", action="store_true", help="keep the database for the next run, and reuse it")
     args = parser.parse_args(argv)
     unknown = set(args.benchmarks) - set(BENCHMARKS)
@@ -76,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import board, calllist, dedup_lookup, intake, intake_import, routing
+    from bench import automation, board, calllist, dedup_lookup, intake, intake_import, routing
 
     started = time.monotonic()
     if args.postgres:
@@ -100,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
             routing.run(deals=args.routing_deals)
         if "calllist" in chosen:
             calllist.run(leads=args.calllist_leads)
+        if "automation" in chosen:
+            automation.run(instances=args.automation_instances, waiting=args.automation_waiting,
+                           timers=args.automation_timers)
     finally:
         if args.keep_db:
             print(f"Database kept: {connection.settings_dict['NAME']}")

@@ -137,7 +137,8 @@ if _huey_database_url:
         "name": "podbor",
         "connection": {key: value for key, value in _huey_connection.items() if value not in ("", None)},
         "immediate": HUEY_IMMEDIATE,
-        "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread", "periodic": True},
+        "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread", "periodic": True,
+                     "max_delay": 0.5},
     }
 elif env_str("HUEY_REDIS_URL"):
     HUEY = {
@@ -145,7 +146,7 @@ elif env_str("HUEY_REDIS_URL"):
         "name": "podbor",
         "url": env_str("HUEY_REDIS_URL"),
         "immediate": HUEY_IMMEDIATE,
-        "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
+        "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread", "max_delay": 0.5},
     }
 else:
     HUEY = {
@@ -153,7 +154,8 @@ else:
         "name": "podbor",
         "filename": str(Path(env_str("HUEY_SQLITE_FILE", str(VAR_DIR / "huey.sqlite3")))),
         "immediate": HUEY_IMMEDIATE,
-        "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread", "periodic": True},
+        "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread", "periodic": True,
+                     "max_delay": 0.5},
     }
 TASKS = {
     "default": {

@@ -34,7 +34,9 @@ from podbor.lib.locks import lock_names
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
-WAKE_EARLY = datetime.timedelta(seconds=0.5)  # Huey's scheduler ticks once a second: the job waits out the rest
+# Huey's scheduler moves a due job to the queue on its once-a-second tick: queued this much early, the job reaches a
+# worker before the due time and waits out the rest, so a timer fires on time rather than up to a second late.
+WAKE_EARLY = datetime.timedelta(seconds=1.5)
 
 
 # --- definitions -----------------------------------------------------------------------------------------------
@@ -367,11 +369,11 @@ def _schedule_wake(instance_id: int, due: datetime.datetime) -> None:
 
 
 def wake_when_due(*, instance_id: int, due: str) -> None:
-    """The ETA job: queued half a second early (Huey's scheduler ticks once a second), it waits out the rest so
-    that the timer fires on time, not up to a second late."""
+    """The ETA job: queued WAKE_EARLY before the due time (Huey's scheduler ticks once a second), it waits out the
+    rest so that the timer fires on time, not up to a second late."""
     wait = (datetime.datetime.fromisoformat(due) - timezone.now()).total_seconds()
-    if 0 < wait <= WAKE_EARLY.total_seconds():
-        time.sleep(wait)
+    if wait > 0:  # never more than a moment: a job much too early finds nothing due, and the sweeper is behind it
+        time.sleep(min(wait, WAKE_EARLY.total_seconds() + 1))
     instance_wake(instance_id=instance_id)
 
 

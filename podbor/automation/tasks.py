@@ -5,7 +5,7 @@ from huey.contrib.djhuey import HUEY, db_periodic_task
 from podbor.automation.services import instances_sweep, wake_when_due
 
 
-@task()
+@task(priority=50)  # a due timer goes before event dispatch and other routine jobs
 def process_wake(instance_id: int, due: str) -> None:
     """Queued for a timer's due time (or a retry's): fires it on time."""
     wake_when_due(instance_id=instance_id, due=due)
