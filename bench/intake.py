@@ -35,6 +35,7 @@ from podbor.crm.demo.pipelines import MASS, pipelines_create
 from podbor.crm.models import Contact, Deal, Pipeline
 from podbor.intake.models import InboundEvent
 from podbor.intake.services import source_create
+from podbor.lib.database_url import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_EVERY = 20
@@ -85,11 +86,7 @@ def _free_port() -> int:
 
 
 def _database_url() -> str:
-    """The URL of the database this process uses (a test database may have replaced the configured one)."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return database_url(connection.settings_dict)
 
 
 def _setup() -> tuple[str, str, str]:

@@ -3,7 +3,7 @@
 import datetime
 from typing import Any
 
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -12,6 +12,7 @@ from podbor.api.pagination import PageParams, paginate
 from podbor.api.refs import visible_or_404
 from podbor.api.schemas import Id, Input, Page, error_responses
 from podbor.automation.models import ProcessDefinition, ProcessInstance, ProcessStep, ProcessTrigger
+from podbor.automation.selectors import instances_visible_to
 from podbor.automation.services import (
     definition_current,
     instance_cancel,
@@ -195,16 +196,6 @@ def _instance_out(i: ProcessInstance, *, history: bool = True) -> dict:
     }
 
 
-def instances_visible_to(user):
-    instances = ProcessInstance.objects.select_related("definition")
-    if user.is_admin:
-        return instances
-    visible = Q(deal__in=deals_visible_to(user))
-    if user.is_team_lead:
-        visible |= Q(deal__isnull=True)
-    return instances.filter(visible)
-
-
 @router.get("/deals/{deal_id}/processes", response={200: Page[InstanceOut], **error_responses(404)})
 def deal_processes(request: HttpRequest, deal_id: int, page: Query[PageParams]):
     deal = visible_or_404(deals_visible_to(request.auth), deal_id)
@@ -214,13 +205,13 @@ def deal_processes(request: HttpRequest, deal_id: int, page: Query[PageParams]):
 
 @router.get("/process-instances/{instance_id}", response={200: InstanceOut, **error_responses(404)})
 def instance_get(request: HttpRequest, instance_id: int):
-    return _instance_out(visible_or_404(instances_visible_to(request.auth), instance_id))
+    return _instance_out(visible_or_404(instances_visible_to(request.auth).select_related("definition"), instance_id))
 
 
 @router.post("/process-instances/{instance_id}/retry", response={200: InstanceOut, **error_responses(403, 404, 409)})
 def instance_retry_api(request: HttpRequest, instance_id: int):
     """Run the failed step of an incident again, after its cause was fixed."""
-    instance = visible_or_404(instances_visible_to(request.auth), instance_id)
+    instance = visible_or_404(instances_visible_to(request.auth).select_related("definition"), instance_id)
     if not (request.auth.is_admin or request.auth.is_team_lead):
         raise PermissionRefused(_("Only a team lead or an administrator may retry an incident."))
     instance = instance_retry(instance=instance, actor=request.auth)
@@ -229,7 +220,7 @@ def instance_retry_api(request: HttpRequest, instance_id: int):
 
 @router.post("/process-instances/{instance_id}/cancel", response={200: InstanceOut, **error_responses(403, 404, 409)})
 def instance_cancel_api(request: HttpRequest, instance_id: int):
-    instance = visible_or_404(instances_visible_to(request.auth), instance_id)
+    instance = visible_or_404(instances_visible_to(request.auth).select_related("definition"), instance_id)
     if not (request.auth.is_admin or request.auth.is_team_lead):
         raise PermissionRefused(_("Only a team lead or an administrator may cancel a process."))
     instance_cancel(instance=instance, actor=request.auth)

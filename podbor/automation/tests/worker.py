@@ -15,20 +15,15 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from podbor.lib.database_url import database_url
+
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 class Worker:
     def __init__(self, queue_file: Path, log_file: Path):
         self.env = os.environ | {
-            "DATABASE_URL": database_url(),
+            "DATABASE_URL": database_url(connection.settings_dict),
             "HUEY_IMMEDIATE": "false",
             "HUEY_SQLITE_FILE": str(queue_file),
             "HUEY_WORKERS": "2",

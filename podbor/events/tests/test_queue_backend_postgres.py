@@ -14,7 +14,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -24,6 +23,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, default_task_backend, task
 
 from podbor.events.models import DomainEvent
+from podbor.lib.database_url import database_url
 
 ROOT = Path(__file__).resolve().parents[3]
 SETTINGS_FILE = ROOT / "podbor" / "settings.py"
@@ -50,9 +50,7 @@ def _settings_huey(monkeypatch, **env: str) -> dict:
 
 
 def _test_database_url() -> str:
-    db = connection.settings_dict
-    return (f"postgres://{quote(db['USER'], safe='')}:{quote(db['PASSWORD'], safe='')}"
-            f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{quote(db['NAME'], safe='')}")
+    return database_url(connection.settings_dict)
 
 
 class _Worker:
