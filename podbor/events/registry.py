@@ -19,3 +19,10 @@ def subscribers_for(kind: str) -> dict[str, Handler]:
 def unsubscribe(kind: str, name: str) -> None:
     """Forget a handler (tests register their own and must leave the registry as they found it)."""
     _subscribers.get(kind, {}).pop(name, None)
+
+
+def heard_kinds() -> frozenset[str] | None:
+    """The event kinds someone listens to; None when a subscriber listens to every kind."""
+    if _subscribers.get("*"):
+        return None
+    return frozenset(kind for kind, handlers in _subscribers.items() if handlers)

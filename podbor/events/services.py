@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from podbor.events.models import DomainEvent, EventHandled
-from podbor.events.registry import subscribers_for
+from podbor.events.registry import heard_kinds, subscribers_for
+from podbor.lib.debounce import Debounced
 
 logger = logging.getLogger(__name__)
 
@@ -44,13 +45,12 @@ def events_record_many(events: list[DomainEvent]) -> list[DomainEvent]:
 
 _dispatching = threading.local()
 
+# A dispatch job hands over at most this many events, then queues the next job: a burst is shared between
+# workers and a job never runs for long.
+JOB_EVENTS = 50
 
-def _enqueue_dispatch() -> None:
-    if getattr(_dispatching, "active", False):
-        # A subscriber's own events, committed while this thread dispatches: the running loop reads them next.
-        # (With jobs run inline, queueing here would nest a dispatch inside the subscriber, event after event.)
-        _dispatching.again = True
-        return
+
+def _enqueue_dispatch_now() -> None:
     from podbor.events.tasks import events_dispatch  # the task module imports this one
 
     try:
@@ -59,11 +59,27 @@ def _enqueue_dispatch() -> None:
         logger.warning("could not enqueue event dispatch; the sweeper will pick it up", exc_info=True)
 
 
-def events_dispatch_pending(*, limit: int = 500, older_than: timedelta | None = None) -> int:
-    """Hand undispatched events to their subscribers. Safe to run twice and from several workers.
+# Every dispatch job handles everything pending: one job per committing transaction would only add queue
+# traffic (and jobs waiting on each other), so this process queues at most one per 50 ms, and one after the last.
+_dispatch_soon = Debounced(_enqueue_dispatch_now, interval=0.05)
 
-    An event whose subscriber fails stays pending for the next run; the events after it go on, and
-    ``limit`` counts dispatched events so that a pile of failing ones cannot starve the rest.
+
+def _enqueue_dispatch() -> None:
+    if getattr(_dispatching, "active", False):
+        # A subscriber's own events, committed while this thread dispatches: the running loop reads them next.
+        # (With jobs run inline, queueing here would nest a dispatch inside the subscriber, event after event.)
+        _dispatching.again = True
+        return
+    _dispatch_soon()
+
+
+def events_dispatch_pending(*, limit: int = 500, older_than: timedelta | None = None) -> int:
+    """Hand undispatched events to their subscribers. Safe to run twice and from several workers at once.
+
+    Each event is claimed (``FOR UPDATE SKIP LOCKED`` on PostgreSQL) and handled in its own transaction, so
+    concurrent dispatchers share the work instead of waiting on each other. An event whose subscriber fails stays
+    pending for the next run; the events after it go on, and ``limit`` counts dispatched events so that a pile of
+    failing ones cannot starve the rest. Returns how many events were dispatched.
     """
     if getattr(_dispatching, "active", False):
         return 0
@@ -77,37 +93,66 @@ def events_dispatch_pending(*, limit: int = 500, older_than: timedelta | None = 
     return done
 
 
-def _dispatch(*, limit: int, older_than: timedelta | None) -> int:
-    pending = DomainEvent.objects.filter(dispatched_at__isnull=True).order_by("id")
-    if older_than is not None:
-        pending = pending.filter(created_at__lte=timezone.now() - older_than)
-    done, after = 0, 0
-    while done < limit:
-        batch = list(pending.filter(id__gt=after)[:limit])
-        if not batch:
-            break
-        for event in batch:
-            after = event.pk
-            results = [_handle(event, name, handler) for name, handler in subscribers_for(event.kind).items()]
-            if all(results):
-                DomainEvent.objects.filter(pk=event.pk, dispatched_at__isnull=True).update(dispatched_at=timezone.now())
-                done += 1
-                if done >= limit:
-                    break
+def events_dispatch_job() -> int:
+    """What one dispatch job does: up to ``JOB_EVENTS`` events, then another job if there may be more."""
+    done = events_dispatch_pending(limit=JOB_EVENTS)
+    if done >= JOB_EVENTS:
+        _enqueue_dispatch_now()
     return done
 
 
+def _dispatch(*, limit: int, older_than: timedelta | None) -> int:
+    cutoff = timezone.now() - older_than if older_than is not None else None
+    done = _mark_unheard(cutoff)
+    heard = heard_kinds()
+    after = 0
+    while done < limit:
+        with transaction.atomic():
+            event = _claim_next(after=after, cutoff=cutoff, kinds=heard)
+            if event is None:
+                break
+            after = event.pk
+            handled = set(EventHandled.objects.filter(event=event).values_list("subscriber", flat=True))
+            results = [
+                name in handled or _handle(event, name, handler)
+                for name, handler in subscribers_for(event.kind).items()
+            ]
+            if all(results):
+                DomainEvent.objects.filter(pk=event.pk).update(dispatched_at=timezone.now())
+                done += 1
+    return done
+
+
+def _claim_next(*, after: int, cutoff, kinds: frozenset[str] | None) -> DomainEvent | None:
+    """The next pending event no other dispatcher holds, locked until this transaction ends."""
+    pending = DomainEvent.objects.select_for_update(skip_locked=True).filter(dispatched_at__isnull=True, id__gt=after)
+    if cutoff is not None:
+        pending = pending.filter(created_at__lte=cutoff)
+    if kinds is not None:
+        pending = pending.filter(kind__in=kinds)
+    return pending.order_by("id").first()
+
+
+def _mark_unheard(cutoff) -> int:
+    """Events of kinds nobody listens to are dispatched in one statement."""
+    heard = heard_kinds()
+    if heard is None:
+        return 0
+    unheard = DomainEvent.objects.filter(dispatched_at__isnull=True).exclude(kind__in=heard)
+    if cutoff is not None:
+        unheard = unheard.filter(created_at__lte=cutoff)
+    return unheard.update(dispatched_at=timezone.now())
+
+
 def _handle(event: DomainEvent, name: str, handler) -> bool:
-    """Run one subscriber once: True when it has handled the event (now or before), False when it failed."""
-    if EventHandled.objects.filter(event=event, subscriber=name).exists():
-        return True
+    """Run one subscriber once: True when it has handled the event, False when it failed."""
     try:
         with transaction.atomic():
             try:
                 with transaction.atomic():
                     EventHandled.objects.create(event=event, subscriber=name)
             except IntegrityError:
-                return True  # another worker handled it
+                return True  # handled before (e.g. by a dispatcher that does not lock: SQLite)
             # The mark and the handler's own writes commit together, or neither does.
             handler(event)
     except Exception:

@@ -2,8 +2,6 @@
 
 import json
 import logging
-import threading
-import time
 from contextlib import nullcontext
 from urllib.parse import parse_qs
 
@@ -23,6 +21,7 @@ from podbor.crm.services import (
 from podbor.events.services import event_record
 from podbor.intake.models import InboundEvent, Source
 from podbor.intake.sources import Lead, NothingToDo, PayloadError, parser_for
+from podbor.lib.debounce import Debounced
 from podbor.lib.errors import ValidationFailed
 from podbor.lib.locks import lock_names
 from podbor.lib.names import email_is_valid, email_normalize, name_fold
@@ -102,50 +101,6 @@ def _first_delivery(source: Source, external_id: str | None, idempotency_key: st
     return None
 
 
-class _DrainDebounce:
-    """At most one drain job per ``interval`` from this process, and always one after the last delivery.
-
-    Each job processes every waiting event in batches, so one job per delivery would only add queue traffic.
-    A delivery inside the interval arms a timer that queues the job when the interval ends: every committed
-    event is followed by a job queued after its commit, which finds it (or another job already took it).
-    """
-
-    def __init__(self, interval: float):
-        self.interval = interval
-        self.lock = threading.Lock()
-        self.last = float("-inf")
-        self.timer: threading.Timer | None = None
-
-    def __call__(self) -> None:
-        from huey.contrib.djhuey import HUEY  # in immediate mode (tests), every delivery runs at once
-
-        if HUEY.immediate:
-            _enqueue_drain()
-            return
-        now = time.monotonic()
-        with self.lock:
-            if now - self.last >= self.interval:
-                self.last = now
-                due = True
-            else:
-                due = False
-                if self.timer is None:
-                    self.timer = threading.Timer(self.last + self.interval - now, self._fire)
-                    self.timer.daemon = True
-                    self.timer.start()
-        if due:
-            _enqueue_drain()
-
-    def _fire(self) -> None:
-        with self.lock:
-            self.timer = None
-            self.last = time.monotonic()
-        _enqueue_drain()
-
-
-drain_soon = _DrainDebounce(interval=0.05)
-
-
 def _enqueue_drain() -> None:
     from podbor.intake.tasks import intake_drain  # the task module imports this one
 
@@ -153,6 +108,10 @@ def _enqueue_drain() -> None:
         intake_drain.enqueue()
     except Exception:  # the queue being down must not lose the event: the sweeper picks it up
         logger.warning("could not enqueue the intake drain; the sweeper will process the events", exc_info=True)
+
+
+# At most one drain job per 50 ms from this process, and always one after the last delivery.
+drain_soon = Debounced(_enqueue_drain, interval=0.05)
 
 
 # --- processing ----------------------------------------------------------------------------------------------------
