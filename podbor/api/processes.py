@@ -4,7 +4,7 @@ import datetime
 from typing import Any
 
 from django.db.models import Max
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
@@ -20,6 +20,8 @@ from podbor.automation.services import (
     process_deploy,
     process_start,
     trigger_create,
+    trigger_delete,
+    trigger_update,
 )
 from podbor.crm.models import Pipeline, Stage
 from podbor.crm.selectors import deals_visible_to
@@ -101,6 +103,7 @@ class TriggerIn(Input):
     pipeline: Id | None = None
     stage: Id | None = None
     field: str = Field("", max_length=100)
+    is_active: bool = True
 
 
 class TriggerOut(Schema):
@@ -118,29 +121,77 @@ def _trigger_out(t: ProcessTrigger) -> dict:
             "stage": t.stage_id, "field": t.field, "is_active": t.is_active}
 
 
-@router.post("/process-triggers", response={201: TriggerOut, **error_responses(400, 403)})
-def triggers_create(request: HttpRequest, payload: TriggerIn):
-    """Start a process by itself when a deal is created, enters a stage, has a field changed, or gets a
-    message or a call."""
-    _require_admin(request)
+def _pipeline_and_stage(pipeline_id: int | None, stage_id: int | None) -> tuple[Pipeline | None, Stage | None]:
     errors = {}
-    pipeline = Pipeline.objects.filter(pk=payload.pipeline).first() if payload.pipeline else None
-    stage = Stage.objects.filter(pk=payload.stage).first() if payload.stage else None
-    if payload.pipeline and pipeline is None:
+    pipeline = Pipeline.objects.filter(pk=pipeline_id).first() if pipeline_id else None
+    stage = Stage.objects.filter(pk=stage_id).first() if stage_id else None
+    if pipeline_id and pipeline is None:
         errors["pipeline"] = [_("No such pipeline.")]
-    if payload.stage and stage is None:
+    if stage_id and stage is None:
         errors["stage"] = [_("No such stage.")]
     if errors:
         raise ValidationFailed(_("The trigger has errors."), fields=errors)
+    return pipeline, stage
+
+
+@router.post("/process-triggers", response={201: TriggerOut, **error_responses(400, 403)})
+def triggers_create(request: HttpRequest, payload: TriggerIn):
+    """Start a process by itself when a deal is created, enters a stage, has a field changed, or gets a
+    message or a call. A trigger names the process key: it starts the newest active version of it."""
+    _require_admin(request)
+    pipeline, stage = _pipeline_and_stage(payload.pipeline, payload.stage)
     trigger = trigger_create(process_key=payload.process, kind=payload.kind, pipeline=pipeline, stage=stage,
-                             field=payload.field)
+                             field=payload.field, is_active=payload.is_active, actor=request.auth)
     return Status(201, _trigger_out(trigger))
 
 
 @router.get("/process-triggers", response={200: Page[TriggerOut], **error_responses(403)})
-def triggers_list(request: HttpRequest, page: Query[PageParams]):
+def triggers_list(request: HttpRequest, page: Query[PageParams], process: str | None = None):
+    """Every trigger, or those of one process (``?process=<key>``)."""
     _require_admin(request)
-    return paginate(ProcessTrigger.objects.all(), page, _trigger_out)
+    triggers = ProcessTrigger.objects.all()
+    if process:
+        triggers = triggers.filter(process_key=process)
+    return paginate(triggers, page, _trigger_out)
+
+
+class TriggerPatch(Input):
+    kind: str | None = Field(None, max_length=20, description=", ".join(ProcessTrigger.Kind.values))
+    pipeline: Id | None = None
+    stage: Id | None = None
+    field: str | None = Field(None, max_length=100)
+    is_active: bool | None = None
+
+
+def _trigger_or_404(trigger_id: int) -> ProcessTrigger:
+    trigger = ProcessTrigger.objects.select_related("pipeline", "stage").filter(pk=trigger_id).first()
+    if trigger is None:
+        raise Http404
+    return trigger
+
+
+@router.patch("/process-triggers/{trigger_id}", response={200: TriggerOut, **error_responses(400, 403, 404)})
+def triggers_update(request: HttpRequest, trigger_id: int, payload: TriggerPatch):
+    """Change what is sent; ``null`` clears a pipeline or a stage."""
+    _require_admin(request)
+    trigger = _trigger_or_404(trigger_id)
+    sent = payload.model_fields_set
+    pipeline, stage = _pipeline_and_stage(
+        payload.pipeline if "pipeline" in sent else trigger.pipeline_id,
+        payload.stage if "stage" in sent else trigger.stage_id)
+    trigger = trigger_update(
+        trigger=trigger, kind=payload.kind if payload.kind is not None else trigger.kind, pipeline=pipeline,
+        stage=stage, field=payload.field if payload.field is not None else trigger.field,
+        is_active=payload.is_active if payload.is_active is not None else trigger.is_active, actor=request.auth)
+    return _trigger_out(trigger)
+
+
+@router.delete("/process-triggers/{trigger_id}", response={204: None, **error_responses(403, 404)})
+def triggers_delete(request: HttpRequest, trigger_id: int):
+    """The instances the trigger started keep running."""
+    _require_admin(request)
+    trigger_delete(trigger=_trigger_or_404(trigger_id), actor=request.auth)
+    return HttpResponse(status=204)
 
 
 class StartIn(Input):

@@ -4,10 +4,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.text import capfirst
 from lxml import etree
 
 from podbor.accounts.models import User
-from podbor.automation.models import ProcessDefinition, ProcessInstance
+from podbor.automation.models import ProcessDefinition, ProcessInstance, ProcessTrigger
+from podbor.crm.models import CustomField, Deal
 from podbor.crm.selectors import deals_visible_to
 
 OPEN_STATUSES = (ProcessInstance.Status.RUNNING, ProcessInstance.Status.WAITING, ProcessInstance.Status.INCIDENT)
@@ -65,6 +67,25 @@ def definitions_startable() -> list[ProcessDefinition]:
             seen.add(definition.key)
             startable.append(definition)
     return sorted(startable, key=lambda d: d.name.lower())
+
+
+# The deal fields a "field changes" trigger can wait for: those crm's deal_update names in its deal.updated event
+# (a custom field is named there by its code).
+DEAL_TRIGGER_FIELDS = ("title", "contact", "company", "responsible", "source", "budget_planned", "budget_actual")
+
+
+def trigger_fields() -> dict[str, str]:
+    """Field name or custom field code -> its label, in the order the designer offers them."""
+    fields = {name: capfirst(str(Deal._meta.get_field(name).verbose_name)) for name in DEAL_TRIGGER_FIELDS}
+    for custom in CustomField.objects.filter(entity=CustomField.Entity.DEAL).select_related("pipeline"):
+        label = f"{custom.name} ({custom.pipeline})" if custom.pipeline_id else custom.name
+        fields.setdefault(custom.code, label)
+    return fields
+
+
+def process_triggers(key: str) -> list[ProcessTrigger]:
+    return list(ProcessTrigger.objects.filter(process_key=key).select_related("pipeline", "stage")
+                .order_by("id"))
 
 
 def instance_path(instance: ProcessInstance) -> list[str]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from podbor.automation.views import deal, designer, instances, library
+from podbor.automation.views import deal, designer, instances, library, triggers
 
 # The fixed paths come before <key>/: a process whose key were "new", "incidents" or "templates" would be
 # shadowed, so a diagram's id is better something like onboarding_call.
@@ -21,4 +21,8 @@ urlpatterns = [
     path("<str:key>/", designer.designer, name="automation-designer"),
     path("<str:key>/instances/", instances.instance_list, name="automation-instances"),
     path("<str:key>/download", designer.download, name="automation-download"),
+    path("<str:key>/triggers/", triggers.triggers_panel, name="automation-triggers"),
+    path("<str:key>/triggers/add", triggers.trigger_add, name="automation-trigger-add"),
+    path("<str:key>/triggers/<int:pk>/", triggers.trigger_edit, name="automation-trigger-edit"),
+    path("<str:key>/triggers/<int:pk>/remove", triggers.trigger_remove, name="automation-trigger-remove"),
 ]

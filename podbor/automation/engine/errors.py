@@ -70,3 +70,8 @@ class ParamError(ValueError):
 
 class StepBudgetExceeded(RuntimeError):
     """A script ran too many lines, or one advance ran too many engine steps (a loop in the diagram)."""
+
+
+class ScriptLimitExceeded(ValueError):
+    """Diagram code asked for a number, a string or a list too large to compute (``10 ** 10 ** 8``, ``"a" * 10 ** 9``):
+    refused before the operation runs, so the step fails at once instead of taking the worker's time and memory."""

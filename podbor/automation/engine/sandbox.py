@@ -4,9 +4,9 @@ SpiffWorkflow sends scripts, gateway conditions, timer expressions and service p
 `environment.evaluate/execute`; Podbor's environment compiles them with RestrictedPython and runs them with a
 small set of builtins, the process variables and read-only copies of the host's context (`deal`, `contact`…).
 
-Limits: RestrictedPython guards names and attributes, not CPU or memory spent inside C code
-(`10 ** 10 ** 8`, `"x" * 10 ** 10`); the line budget only stops Python-level loops. The worker that advances
-instances needs its own job timeout and memory limit.
+Limits: RestrictedPython guards names and attributes; the line budget stops Python-level loops; the size guards of
+`limits.py` refuse single operations that would explode (`10 ** 10 ** 8`, `"x" * 10 ** 10`) before they run. The
+worker that advances instances still wants a job timeout and a memory limit as the last line.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from RestrictedPython.Guards import (
     full_write_guard,
     guarded_iter_unpack_sequence,
     guarded_unpack_sequence,
-    safer_getattr,
 )
 from RestrictedPython.Limits import limited_range
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
@@ -35,6 +34,16 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 from .clock import iso_duration
 from .clock import now as clock_now
 from .errors import StepBudgetExceeded
+from .limits import (
+    OP_GUARD,
+    SPEC_GUARD,
+    SizeGuardingPolicy,
+    guarded_format_spec,
+    guarded_getattr,
+    guarded_inplace,
+    guarded_op,
+    guarded_pow,
+)
 
 # SpiffWorkflow finds the failing line of a script by looking for frames of this file name.
 SCRIPT_FILENAME = "<string>"
@@ -47,7 +56,7 @@ SAFE_BUILTINS: dict[str, Any] = {k: v for k, v in safe_builtins.items() if k not
 SAFE_BUILTINS.update({
     "range": limited_range, "list": list, "dict": dict, "tuple": tuple, "set": set, "min": min, "max": max,
     "sum": sum, "sorted": sorted, "any": any, "all": all, "enumerate": enumerate, "zip": zip,
-    "reversed": reversed, "map": map, "filter": filter,
+    "reversed": reversed, "map": map, "filter": filter, "pow": guarded_pow,
     # JSON literals are valid expressions too, so the designer can write any value with JSON.stringify.
     "true": True, "false": False, "null": None,
 })
@@ -84,9 +93,11 @@ def _inplacevar(op: str, x: Any, y: Any) -> Any:
     ops: dict[str, Callable[[Any, Any], Any]] = {
         "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
         "//=": operator.ifloordiv, "%=": operator.imod, "|=": operator.ior, "&=": operator.iand,
+        "**=": operator.ipow, "<<=": operator.ilshift, ">>=": operator.irshift, "^=": operator.ixor,
     }
     if op not in ops:
         raise NotImplementedError(f"{op} is not allowed")
+    guarded_inplace(op, x, y)
     return ops[op](x, y)
 
 
@@ -95,9 +106,10 @@ def _apply(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 GUARDS: dict[str, Any] = {
-    "_getattr_": safer_getattr, "_getitem_": operator.getitem, "_getiter_": iter, "_write_": full_write_guard,
+    "_getattr_": guarded_getattr, "_getitem_": operator.getitem, "_getiter_": iter, "_write_": full_write_guard,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence, "_unpack_sequence_": guarded_unpack_sequence,
     "_inplacevar_": _inplacevar, "_print_": PrintCollector, "_apply_": _apply,
+    OP_GUARD: guarded_op, SPEC_GUARD: guarded_format_spec,
 }
 _FORBIDDEN_NODES = {ast.Import: "import is not allowed", ast.ImportFrom: "import is not allowed",
                     ast.ClassDef: "classes are not allowed", ast.AsyncFunctionDef: "async code is not allowed",
@@ -107,7 +119,7 @@ _FORBIDDEN_NODES = {ast.Import: "import is not allowed", ast.ImportFrom: "import
 @lru_cache(maxsize=4096)
 def compile_code(source: str, mode: str) -> CodeType:
     """Compile restricted code ("exec" or "eval"); raises SyntaxError, also for what the policy refuses."""
-    return compile_restricted(source, SCRIPT_FILENAME, mode)
+    return compile_restricted(source, SCRIPT_FILENAME, mode, policy=SizeGuardingPolicy)
 
 
 def check_script(source: str) -> str | None:

@@ -84,7 +84,39 @@ function fitBesidePalette(canvas) {
   });
 }
 
+// The Triggers panel under the modeler is server-rendered (HTMX): a trigger's kind decides which inputs it shows.
+function followTriggerKinds() {
+  document.addEventListener('change', (event) => {
+    const select = event.target;
+    if (select.matches && select.matches('.trigger-form select[name$="kind"]')) {
+      select.form.dataset.kind = select.value;
+    }
+  });
+}
+
+// After a deploy the panel is drawn again: a new process gets its triggers form, a changed timer start event shows.
+async function reloadTriggers(url) {
+  const panel = element('process-triggers');
+  if (!panel || !url) {
+    return;
+  }
+  const response = await fetch(url, { credentials: 'same-origin', headers: { 'HX-Request': 'true' } });
+  if (!response.ok) {
+    return;
+  }
+  const holder = document.createElement('div');
+  holder.innerHTML = await response.text();
+  const fresh = holder.querySelector('#process-triggers');
+  if (fresh) {
+    panel.replaceWith(fresh);
+    if (window.htmx) {
+      window.htmx.process(fresh);
+    }
+  }
+}
+
 async function start() {
+  followTriggerKinds();
   const config = JSON.parse(element('podbor-designer-config').textContent);
   const { texts } = config;
   const modeler = new BpmnModeler({
@@ -175,6 +207,7 @@ async function start() {
         if (answer.designer_url && window.location.pathname !== answer.designer_url) {
           window.history.replaceState(null, '', answer.designer_url);
         }
+        reloadTriggers(answer.triggers_url).catch(() => {});
         const title = element('designer-title');
         if (title) {
           title.textContent = `${answer.name} · v${answer.version}`;

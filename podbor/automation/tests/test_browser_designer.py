@@ -4,7 +4,7 @@ a manager starts it from the deal card and sees it wait at that user task (Playw
 import pytest
 from playwright.sync_api import expect
 
-from podbor.automation.models import ProcessDefinition, ProcessInstance, ProcessUserTask
+from podbor.automation.models import ProcessDefinition, ProcessInstance, ProcessTrigger, ProcessUserTask
 from podbor.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,6 +51,9 @@ def test_a_process_drawn_in_the_browser_is_deployed_and_started_from_the_deal_ca
     assert definition.name == "Звонок из браузера"
     assert 'name="title" value="Позвонить кандидату"' in definition.bpmn_xml
     assert page.url.endswith("/processes/browser_call/")
+    # the Triggers panel, which asked for a deploy first, now offers the new process's triggers
+    expect(page.locator("#process-triggers")).to_have_attribute("data-deployed", "true")
+    expect(page.locator("#process-triggers #trigger-add")).to_be_visible()
 
     page.context.clear_cookies()
     log_in(manager_a, PASSWORD)
@@ -64,4 +67,42 @@ def test_a_process_drawn_in_the_browser_is_deployed_and_started_from_the_deal_ca
     instance = ProcessInstance.objects.get(deal=deal_a)
     assert [w["id"] for w in instance.waiting_at] == ["call"]
     assert ProcessUserTask.objects.get(instance=instance).element_id == "call"
+    assert not script_errors
+
+
+def test_a_stage_trigger_added_in_the_designer_starts_the_process_when_a_deal_enters_the_stage(
+    page, live_server, log_in, admin_user, manager_a, deal_a, call_process, pipeline
+):
+    script_errors = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    stage = pipeline.stages.get(name="Квалификация")
+    log_in(admin_user, PASSWORD)
+    page.goto(f"{live_server.url}/processes/{call_process.key}/")
+    expect(page.locator("#podbor-designer")).to_have_attribute("data-ready", "true")
+
+    panel = page.locator("#process-triggers")
+    expect(panel.locator("#id_new-stage")).to_be_hidden()  # "a deal is created" needs no stage
+    page.select_option("#id_new-kind", "stage_entered")
+    expect(panel.locator("#id_new-stage")).to_be_visible()
+    page.select_option("#id_new-stage", str(stage.pk))
+    page.click("#trigger-add")
+
+    expect(page.locator("#triggers-saved")).to_be_visible()
+    trigger = ProcessTrigger.objects.get(process_key=call_process.key)
+    assert (trigger.kind, trigger.stage_id, trigger.pipeline_id) == ("stage_entered", stage.pk, pipeline.pk)
+    expect(page.locator(f"#trigger-{trigger.pk} select[name$='-stage']")).to_have_value(str(stage.pk))
+
+    page.context.clear_cookies()
+    log_in(manager_a, PASSWORD)
+    page.goto(f"{live_server.url}/deals/{deal_a.pk}/")
+    assert not ProcessInstance.objects.filter(deal=deal_a).exists()
+    page.click(f"#deal-head button[name=stage][value='{stage.pk}']")
+    expect(page.locator(f"#deal-head button[name=stage][value='{stage.pk}']")).to_have_attribute(
+        "aria-current", "step")
+
+    page.reload()  # the card's process list reloads on its own events, not on a stage move
+    expect(page.locator('#deal-processes .deal-process[data-status="waiting"]')).to_have_count(1)
+    instance = ProcessInstance.objects.get(deal=deal_a)
+    assert instance.definition == call_process
+    assert instance.trigger.startswith("event:")
     assert not script_errors

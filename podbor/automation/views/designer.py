@@ -20,6 +20,7 @@ from podbor.automation.models import ProcessDefinition
 from podbor.automation.selectors import processes_overview
 from podbor.automation.services import process_deploy
 from podbor.automation.views.access import can_design, require_designer, require_operator
+from podbor.automation.views.triggers import triggers_context
 from podbor.crm.models import Task
 from podbor.lib.errors import ValidationFailed
 
@@ -50,15 +51,24 @@ def designer(request: HttpRequest, key: str | None = None) -> HttpResponse:
     shown = versions[0] if versions else None
     if versions and request.GET.get("version", "").isdigit():
         shown = next((v for v in versions if v.version == int(request.GET["version"])), shown)
-    return _designer_page(request, xml=shown.bpmn_xml if shown else "", shown=shown, versions=versions)
+    return _designer_page(request, xml=shown.bpmn_xml if shown else "", shown=shown, versions=versions,
+                          triggers=triggers_context(key) if key else None)
+
+
+def designer_page_for(request: HttpRequest, key: str, *, triggers: dict, status: int) -> HttpResponse:
+    """The designer on the newest version of ``key``, with the Triggers panel as given (e.g. with a form's errors)."""
+    versions = _versions_or_404(key)
+    return _designer_page(request, xml=versions[0].bpmn_xml, shown=versions[0], versions=versions, triggers=triggers,
+                          status=status)
 
 
 def _designer_page(request: HttpRequest, *, xml: str, shown: ProcessDefinition | None,
                    versions: list[ProcessDefinition], errors: list[dict] | None = None,
-                   status: int = 200) -> HttpResponse:
+                   triggers: dict | None = None, status: int = 200) -> HttpResponse:
     return render(request, "automation/designer.html", {
         "shown": shown, "versions": versions, "errors": errors or [],
         "config": designer_config(xml=xml, errors=errors or []),
+        "triggers": triggers or {"deployed": False},
     }, status=status)
 
 
@@ -160,6 +170,7 @@ def deploy(request: HttpRequest) -> JsonResponse:
         "message": _deployed_message(definition, new=_is_new(definition, started)),
         "url": reverse("automation-instances", args=[definition.key]),
         "designer_url": reverse("automation-designer", args=[definition.key]),
+        "triggers_url": reverse("automation-triggers", args=[definition.key]),
     })
 
 

@@ -25,10 +25,9 @@ from podbor.automation.models import (
     ProcessInstance,
     ProcessStep,
     ProcessSubscription,
-    ProcessTrigger,
     ProcessUserTask,
 )
-from podbor.crm.models import Contact, Deal, Pipeline, Stage
+from podbor.crm.models import Contact, Deal
 from podbor.lib.errors import Conflict, ValidationFailed
 from podbor.lib.locks import lock_names
 
@@ -37,6 +36,9 @@ MAX_ATTEMPTS = 3
 # Huey's scheduler moves a due job to the queue on its once-a-second tick: queued this much early, the job reaches a
 # worker before the due time and waits out the rest, so a timer fires on time rather than up to a second late.
 WAKE_EARLY = datetime.timedelta(seconds=1.5)
+# The sweeper takes due instances this many at a time, and stops after SWEEP_SECONDS: it runs every minute.
+SWEEP_BATCH = 500
+SWEEP_SECONDS = 50.0
 
 
 # --- definitions -----------------------------------------------------------------------------------------------
@@ -100,70 +102,6 @@ def _loaded(definition: ProcessDefinition):
 @lru_cache(maxsize=256)
 def _loaded_by_key(definition_id: int, deployed_at: str):
     return load_spec(json.loads(ProcessDefinition.objects.values_list("spec", flat=True).get(pk=definition_id)))
-
-
-# --- triggers --------------------------------------------------------------------------------------------------
-
-def trigger_create(*, process_key: str, kind: str, pipeline: Pipeline | None = None, stage: Stage | None = None,
-                   field: str = "") -> ProcessTrigger:
-    errors: dict[str, list[str]] = {}
-    if definition_current(process_key) is None:
-        errors["process"] = [_("No deployed process with this key.")]
-    if kind not in ProcessTrigger.Kind.values:
-        errors["kind"] = [_("Unknown trigger. Choose one of: %s.") % ", ".join(ProcessTrigger.Kind.values)]
-    if kind == ProcessTrigger.Kind.FIELD_CHANGED and not field:
-        errors["field"] = [_("Choose the field.")]
-    if stage is not None and pipeline is not None and stage.pipeline_id != pipeline.pk:
-        errors["stage"] = [_("This stage belongs to another pipeline.")]
-    if errors:
-        raise ValidationFailed(_("The trigger has errors."), fields=errors)
-    return ProcessTrigger.objects.create(process_key=process_key, kind=kind, stage=stage, field=field,
-                                         pipeline=pipeline or (stage.pipeline if stage else None))
-
-
-def triggers_fire(*, kind: str, deal_id: int | None, pipeline_id: int | None = None, stage_id: int | None = None,
-                  fields: list[str] | None = None, trigger: str = "") -> list[ProcessInstance]:
-    """Start every process whose trigger matches what happened to the deal."""
-    triggers = ProcessTrigger.objects.filter(kind=kind, is_active=True)
-    if pipeline_id is not None:
-        triggers = triggers.filter(Q(pipeline__isnull=True) | Q(pipeline_id=pipeline_id))
-    if kind == ProcessTrigger.Kind.STAGE_ENTERED:  # no stage: any stage
-        triggers = triggers.filter(Q(stage__isnull=True) | Q(stage_id=stage_id))
-    if kind == ProcessTrigger.Kind.FIELD_CHANGED:
-        triggers = triggers.filter(field__in=fields or [])
-    started = []
-    deal = Deal.objects.filter(pk=deal_id).first() if deal_id else None
-    for key in sorted({t.process_key for t in triggers}):
-        definition = definition_current(key)
-        if definition is None:
-            continue
-        started.append(process_start(definition=definition, deal=deal, trigger=trigger or kind))
-    return started
-
-
-def template_install(*, key: str, actor: User | None, pipeline: Pipeline | None = None) -> ProcessDefinition:
-    """Deploy a shipped template and switch its triggers on (in ``pipeline``, or in every pipeline). Installing
-    again changes nothing."""
-    from podbor.automation.library import TEMPLATES
-
-    template = TEMPLATES.get(key)
-    if template is None:
-        raise ValidationFailed(_("No such template."), fields={"template": [_("Unknown template.")]})
-    with transaction.atomic():
-        definition = process_deploy(xml=template.xml, actor=actor)
-        for spec in template.triggers:
-            stages: list[Stage | None] = [None]
-            if spec.get("stage_with_field"):
-                candidates = Stage.objects.filter(pipeline=pipeline) if pipeline else Stage.objects.all()
-                stages = [s for s in candidates.select_related("pipeline")
-                          if spec["stage_with_field"] in (s.required_fields or [])]
-            for stage in stages:
-                where = pipeline or (stage.pipeline if stage else None)
-                exists = ProcessTrigger.objects.filter(process_key=definition.key, kind=spec["kind"],
-                                                       pipeline=where, stage=stage).exists()
-                if not exists:
-                    trigger_create(process_key=definition.key, kind=spec["kind"], pipeline=where, stage=stage)
-    return definition
 
 
 # --- instances -------------------------------------------------------------------------------------------------
@@ -247,18 +185,33 @@ def instances_message(*, message: str, deal_id: int | None, payload: dict) -> in
     return len(ids)
 
 
-def instances_sweep(*, limit: int = 500) -> int:
-    """Advance every instance whose timer or retry is due (a lost job, a restart) and start due cycle ticks."""
-    now = timezone.now()
-    due = list(ProcessInstance.objects.filter(
-        next_timer_at__lte=now, status__in=(ProcessInstance.Status.RUNNING, ProcessInstance.Status.WAITING),
-    ).order_by("next_timer_at").values_list("pk", flat=True)[:limit])
-    for instance_id in due:
-        try:
-            instance_wake(instance_id=instance_id)
-        except Exception:
-            logger.exception("sweep: process instance %s failed to advance", instance_id)
-    return len(due) + definitions_tick(now=now)
+def instances_sweep(*, limit: int = SWEEP_BATCH, max_seconds: float = SWEEP_SECONDS) -> int:
+    """Advance every instance whose timer or retry is due (a lost job, a restart) and start due cycle ticks.
+
+    Passes of ``limit`` instances, the longest overdue first, go on until one finds fewer than ``limit``, so a
+    backlog after an outage is cleared in one sweep rather than ``limit`` a minute. A keyset cursor moves past each
+    instance once, so one that keeps failing cannot hold a pass. After ``max_seconds`` the sweep stops (the periodic
+    job runs every minute and must not overlap itself); the next sweep goes on where it is left."""
+    started, now = time.monotonic(), timezone.now()
+    due = ProcessInstance.objects.filter(
+        next_timer_at__lte=now, status__in=(ProcessInstance.Status.RUNNING, ProcessInstance.Status.WAITING))
+    woken, after = 0, None
+    while True:
+        batch = due if after is None else due.filter(
+            Q(next_timer_at__gt=after[0]) | Q(next_timer_at=after[0], pk__gt=after[1]))
+        rows = list(batch.order_by("next_timer_at", "pk").values_list("next_timer_at", "pk")[:limit])
+        for at, instance_id in rows:
+            try:
+                instance_wake(instance_id=instance_id)
+            except Exception:
+                logger.exception("sweep: process instance %s failed to advance", instance_id)
+            woken, after = woken + 1, (at, instance_id)
+            if time.monotonic() - started >= max_seconds:
+                logger.warning("sweep: stopped after %.0f s with %s instances advanced; the next sweep goes on",
+                               max_seconds, woken)
+                return woken + definitions_tick(now=now)
+        if len(rows) < limit:
+            return woken + definitions_tick(now=now)
 
 
 def definitions_tick(*, now: datetime.datetime | None = None) -> int:
@@ -411,3 +364,19 @@ class _Services:
             if link.handled_at is None and link.engine_task_id not in ready_ids:
                 # A timer or a cancel took the user task away: its Podbor task is closed, saying why.
                 user_task_close(link)
+
+
+# Triggers live in their own module; they are part of this one's interface.
+from podbor.automation.services.triggers import (  # noqa: E402
+    template_install,
+    trigger_create,
+    trigger_delete,
+    trigger_update,
+    triggers_fire,
+)
+
+__all__ = [
+    "cycle_interval", "definition_current", "definitions_tick", "instance_cancel", "instance_complete_user_task",
+    "instance_retry", "instance_wake", "instances_message", "instances_sweep", "process_deploy", "process_start",
+    "template_install", "trigger_create", "trigger_delete", "trigger_update", "triggers_fire", "wake_when_due",
+]
