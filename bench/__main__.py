@@ -26,7 +26,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", type=int, default=None,
                         help="intake: responses to send (default 10,000; 3,000 when every benchmark runs)")
     parser.add_argument("--clients", type=int, default=16, help="intake: concurrent HTTP clients (default 16)")
-    parser.add_argument("--web-workers", type=int, default=3, help="intake: gunicorn workers (default 3)")
+    parser.add_argument("--web-workers", type=int, default=2, help="intake: gunicorn worker processes (default 2)")
+    parser.add_argument("--web-threads", type=int, default=8,
+                        help="intake: threads per gunicorn worker (gthread, keep-alive; default 8; 1 = sync workers)")
+    parser.add_argument("--queue", choices=("sqlite", "postgres"), default="sqlite",
+                        help="intake: the job queue: SqliteHuey in its own file (default) or, with --postgres, "
+                             "PostgresHuey on the benchmark's database (HUEY_DATABASE_URL)")
     parser.add_argument("--huey-workers", type=int, default=2, help="intake: threads per Huey process (default 2)")
     parser.add_argument("--huey-processes", type=int, default=1, help="intake: Huey processes (default 1)")
     parser.add_argument("--contacts", type=int, default=1_000_000,
@@ -96,8 +101,8 @@ def main(argv: list[str] | None = None) -> int:
         if "board" in chosen:
             board.run(deals=args.deals, repeat=args.repeat)
         if "intake" in chosen:
-            intake.run(n=args.n, clients=args.clients, web_workers=args.web_workers, huey_workers=args.huey_workers,
-                       huey_processes=args.huey_processes)
+            intake.run(n=args.n, clients=args.clients, web_workers=args.web_workers, web_threads=args.web_threads,
+                       huey_workers=args.huey_workers, huey_processes=args.huey_processes, queue=args.queue)
         if "dedup_lookup" in chosen:
             dedup_lookup.run(contacts=args.contacts, lookups=args.lookups)
         if "intake_import" in chosen:

@@ -102,7 +102,8 @@ def _setup() -> tuple[str, str, str]:
 class Service:
     """gunicorn and the Huey worker(s) on this process's database; stopped, with their children, on exit."""
 
-    def __init__(self, *, web_workers: int, huey_workers: int, huey_processes: int):
+    def __init__(self, *, web_workers: int, web_threads: int, huey_workers: int, huey_processes: int,
+                 queue: str = "sqlite"):
         self.port = _free_port()
         self.tmp = Path(tempfile.mkdtemp(prefix="podbor-bench-intake-"))
         self.env = os.environ | {
@@ -114,6 +115,11 @@ class Service:
             "DJANGO_SETTINGS_MODULE": "podbor.settings",
             "SECRET_KEY": settings.SECRET_KEY,
         }
+        if queue == "postgres":
+            if not self.env["DATABASE_URL"].startswith("postgres"):
+                raise SystemExit("--queue postgres needs --postgres")
+            self.env["HUEY_DATABASE_URL"] = self.env["DATABASE_URL"]
+        self.web_threads, self.queue = web_threads, queue
         self.web_workers, self.huey_workers, self.huey_processes = web_workers, huey_workers, huey_processes
         self.procs: list[subprocess.Popen] = []
 
@@ -124,8 +130,9 @@ class Service:
 
     def start(self) -> str:
         bin_dir = Path(sys.executable).parent
+        threads = ["-k", "gthread", "--threads", str(self.web_threads)] if self.web_threads > 1 else []
         self._start("gunicorn", [str(bin_dir / "gunicorn"), "podbor.wsgi:application", "-w", str(self.web_workers),
-                                 "-b", f"127.0.0.1:{self.port}", "--log-level", "warning"])
+                                 *threads, "-b", f"127.0.0.1:{self.port}", "--log-level", "warning"])
         for i in range(self.huey_processes):
             argv = [sys.executable, "manage.py", "run_huey", "-w", str(self.huey_workers), "-k", "thread", "-v", "0"]
             if i:
@@ -171,6 +178,7 @@ async def _send_all(base: str, slug: str, token: str, api_token: str, bodies: li
     visible_ms: list[float] = []
     problems: list[str] = []
     pollers: list[asyncio.Task] = []
+    sampled: list[int] = []
     polls = [0]
     limits = httpx.Limits(max_connections=clients * 2, max_keepalive_connections=clients * 2)
     auth = {"Authorization": f"Token {api_token}"}
@@ -208,6 +216,7 @@ async def _send_all(base: str, slug: str, token: str, api_token: str, bodies: li
                     event_id = json.loads(text)["event"]
                     event_ids.append(event_id)
                     if index % SAMPLE_EVERY == 0:
+                        sampled.append(event_id)
                         pollers.append(asyncio.create_task(watch(event_id, started)))
             finally:
                 await connection.close()
@@ -217,7 +226,7 @@ async def _send_all(base: str, slug: str, token: str, api_token: str, bodies: li
         accepted_at = time.time()
         await asyncio.gather(*pollers)
     return {"first": first, "accepted_at": accepted_at, "statuses": statuses, "event_ids": event_ids,
-            "visible_ms": visible_ms, "problems": problems,
+            "visible_ms": visible_ms, "problems": problems, "sampled": sampled,
             "polls": polls[0]}
 
 
@@ -307,14 +316,17 @@ def _percentile(samples: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else float("nan")
 
 
-def run(*, n: int, clients: int, web_workers: int = 3, huey_workers: int = 2, huey_processes: int = 1) -> dict:
+def run(*, n: int, clients: int, web_workers: int = 2, web_threads: int = 8, huey_workers: int = 2,
+        huey_processes: int = 1, queue: str = "sqlite") -> dict:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request
     bodies, people = payloads(n)
     api_token, slug, token = _setup()
     contacts_before, deals_before = Contact.objects.count(), Deal.objects.count()
-    service = Service(web_workers=web_workers, huey_workers=huey_workers, huey_processes=huey_processes)
+    service = Service(web_workers=web_workers, web_threads=web_threads, huey_workers=huey_workers,
+                      huey_processes=huey_processes, queue=queue)
     print(f"\nIntake: {n:,} responses ({people:,} people, {n - people:,} repeats), {clients} clients; "
-          f"gunicorn ×{web_workers}, Huey {huey_processes} process(es) × {huey_workers} threads")
+          f"gunicorn {web_workers} × {web_threads} threads, Huey {huey_processes} process(es) × {huey_workers} "
+          f"threads, queue on {queue}")
     try:
         base = service.start()
         cpu_before = _cpu_by_part(service)
@@ -348,6 +360,11 @@ def run(*, n: int, clients: int, web_workers: int = 3, huey_workers: int = 2, hu
     print(f"{'request → deal visible through the API':<44}{'p50':>6} {figures['p50_ms']:.0f} ms   "
           f"p99 {figures['p99_ms']:.0f} ms   max {max(sent['visible_ms'], default=float('nan')):.0f} ms   "
           f"(n={len(sent['visible_ms'])}, {sent['polls']:,} polls)")
+    waits = [(done - got).total_seconds() * 1000 for got, done in
+             events.filter(pk__in=sent["sampled"]).values_list("received_at", "processed_at") if done]
+    if waits:
+        print(f"{'  of which stored → processed (worker)':<44}{'p50':>6} {statistics.median(waits):.0f} ms   "
+              f"p99 {_percentile(waits, 0.99):.0f} ms   max {max(waits):.0f} ms")
     print(f"{'new contacts / deals':<44}{contacts:>10,} / {deals:,}   (expected {people:,} / {people:,})")
     print(f"{'events by status':<44}{'':>10}{by_status}")
     verdict = "none lost" if lost == 0 and by_status.get("received", 0) == 0 else f"{lost} NOT PROCESSED"

@@ -159,7 +159,7 @@ else:
     }
 TASKS = {
     "default": {
-        "BACKEND": "huey.contrib.djhuey.tasks_backend.HueyBackend",
+        "BACKEND": "podbor.lib.tasks_backend.HueyBackend",  # huey's, without result records
         "ENQUEUE_ON_COMMIT": True,
     }
 }

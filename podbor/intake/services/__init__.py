@@ -11,6 +11,7 @@ from podbor.intake.services.events import (
 from podbor.intake.services.sources import (
     source_check_credentials,
     source_create,
+    source_for_delivery,
     source_token_rotate,
     source_update,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "payload_decode",
     "source_check_credentials",
     "source_create",
+    "source_for_delivery",
     "source_token_rotate",
     "source_update",
 ]

@@ -3,6 +3,8 @@
 import hashlib
 import hmac
 import secrets
+import threading
+import time
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -34,7 +36,7 @@ def source_create(
         raise ValidationFailed(_("The source has errors."), fields=errors)
     base = slugify(slug or name, allow_unicode=False) or kind
     unique, n = base, 1
-    while Source.objects.filter(slug=unique).exists():
+    while unique in _RESERVED_SLUGS or Source.objects.filter(slug=unique).exists():
         n += 1
         unique = f"{base}-{n}"
     token = secrets.token_urlsafe(24)
@@ -42,7 +44,12 @@ def source_create(
         name=name, kind=kind, pipeline=pipeline, stage=stage, slug=unique, relevance=relevance,
         token_digest=Source.digest_of(token), token_prefix=token[:8], hmac_secret=secrets.token_hex(32),
     )
+    _forget_delivery_sources()
     return source, token
+
+
+# "/api/v1/intake/events" is the event log.
+_RESERVED_SLUGS = {"events"}
 
 
 def _relevance_errors(relevance) -> dict[str, list[str]]:
@@ -77,6 +84,7 @@ def source_update(
         raise ValidationFailed(_("The source has errors."), fields=errors)
     source.name, source.is_active, source.stage, source.relevance = name, is_active, stage, relevance
     source.save(update_fields=["name", "is_active", "stage", "relevance"])
+    _forget_delivery_sources()
     return source
 
 
@@ -86,6 +94,7 @@ def source_token_rotate(*, source: Source) -> str:
     token = secrets.token_urlsafe(24)
     source.token_digest, source.token_prefix = Source.digest_of(token), token[:8]
     source.save(update_fields=["token_digest", "token_prefix"])
+    _forget_delivery_sources()
     return token
 
 
@@ -98,3 +107,40 @@ def source_check_credentials(*, source: Source, body: bytes, token: str | None, 
         given = signature.strip().removeprefix("sha256=")
         return hmac.compare_digest(expected, given)
     return False
+
+
+# --- the sources deliveries name ------------------------------------------------------------------------------------
+# Every delivery names its source; reading the row each time was a third of the endpoint's cost. Each process keeps
+# the active sources it has seen for a few seconds: a change made here is seen at once in this process (and when its
+# transaction commits), and in the other web processes within DELIVERY_SOURCE_SECONDS.
+DELIVERY_SOURCE_SECONDS = 5.0
+_delivery_sources: dict[str, tuple[float, Source]] = {}
+_delivery_sources_lock = threading.Lock()
+
+
+def source_for_delivery(slug: str) -> Source | None:
+    """The active source with this slug, or None (an unknown slug is looked up every time, never remembered)."""
+    now = time.monotonic()
+    remembered = _delivery_sources.get(slug)
+    if remembered is not None and remembered[0] > now:
+        return remembered[1]
+    source = Source.objects.filter(slug=slug, is_active=True).first()
+    with _delivery_sources_lock:
+        if source is None:
+            _delivery_sources.pop(slug, None)
+        else:
+            if len(_delivery_sources) >= 1000:  # slugs are few; this only bounds a probe for many fake ones
+                _delivery_sources.clear()
+            _delivery_sources[slug] = (now + DELIVERY_SOURCE_SECONDS, source)
+    return source
+
+
+def _forget_delivery_sources() -> None:
+    with _delivery_sources_lock:
+        _delivery_sources.clear()
+    transaction.on_commit(_forget_delivery_sources_now)
+
+
+def _forget_delivery_sources_now() -> None:
+    with _delivery_sources_lock:
+        _delivery_sources.clear()
