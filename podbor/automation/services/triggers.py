@@ -75,9 +75,10 @@ def triggers_fire(*, kind: str, deal_id: int | None, pipeline_id: int | None = N
     """Start every process whose trigger matches what happened to the deal."""
     from podbor.automation.services import definition_current, process_start
 
-    deal = Deal.objects.filter(pk=deal_id).first() if deal_id else None
-    if pipeline_id is None and deal is not None:  # events about a deal's fields, messages and calls name no pipeline
-        pipeline_id = deal.pipeline_id
+    deal = None
+    if pipeline_id is None and deal_id:  # events about a deal's fields, messages and calls name no pipeline
+        deal = Deal.objects.filter(pk=deal_id).first()
+        pipeline_id = deal.pipeline_id if deal is not None else None
     triggers = ProcessTrigger.objects.filter(kind=kind, is_active=True)
     if pipeline_id is not None:
         triggers = triggers.filter(Q(pipeline__isnull=True) | Q(pipeline_id=pipeline_id))
@@ -85,8 +86,13 @@ def triggers_fire(*, kind: str, deal_id: int | None, pipeline_id: int | None = N
         triggers = triggers.filter(Q(stage__isnull=True) | Q(stage_id=stage_id))
     if kind == ProcessTrigger.Kind.FIELD_CHANGED:
         triggers = triggers.filter(field__in=fields or [])
+    keys = sorted(set(triggers.values_list("process_key", flat=True)))
+    if not keys:
+        return []  # most events start nothing: one query, and the deal is not read
+    if deal is None and deal_id:
+        deal = Deal.objects.filter(pk=deal_id).first()
     started = []
-    for key in sorted({t.process_key for t in triggers}):
+    for key in keys:
         definition = definition_current(key)
         if definition is None:
             continue
