@@ -19,6 +19,7 @@ from podbor.crm.models import (
 )
 from podbor.crm.services.timeline import timeline_add
 from podbor.events.services import event_record
+from podbor.lib import lookups  # noqa: F401 - registers the __any_of lookup used below
 from podbor.lib.errors import ValidationFailed
 from podbor.lib.names import email_normalize, name_fold
 from podbor.lib.phones import Phone
@@ -131,7 +132,7 @@ def possible_duplicates_find_many(*, contacts: list[Contact]) -> dict[int, list[
             by_variant.setdefault(variant, []).append(keyed[contact_id])
     variants = list(by_variant)
     for start in range(0, len(variants), _VARIANTS_PER_QUERY):
-        near = (ContactPhone.objects.filter(e164__in=variants[start:start + _VARIANTS_PER_QUERY],
+        near = (ContactPhone.objects.filter(e164__any_of=variants[start:start + _VARIANTS_PER_QUERY],
                                             contact__merged_into__isnull=True)
                 .values_list("e164", "contact_id", "contact__name_key", "contact__city"))
         for e164, other_id, other_key, other_city in near:
