@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--web-workers", type=int, default=2, help="intake: gunicorn worker processes (default 2)")
     parser.add_argument("--web-threads", type=int, default=8,
                         help="intake: threads per gunicorn worker (gthread, keep-alive; default 8; 1 = sync workers)")
+    parser.add_argument("--rate", type=float, default=None,
+                        help="intake: send at this many responses/s (an open load: latency at a given throughput) "
+                             "instead of as fast as the clients go (the most the service sustains)")
     parser.add_argument("--queue", choices=("sqlite", "postgres"), default="sqlite",
                         help="intake: the job queue: SqliteHuey in its own file (default) or, with --postgres, "
                              "PostgresHuey on the benchmark's database (HUEY_DATABASE_URL)")
@@ -102,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
             board.run(deals=args.deals, repeat=args.repeat)
         if "intake" in chosen:
             intake.run(n=args.n, clients=args.clients, web_workers=args.web_workers, web_threads=args.web_threads,
-                       huey_workers=args.huey_workers, huey_processes=args.huey_processes, queue=args.queue)
+                       huey_workers=args.huey_workers, huey_processes=args.huey_processes, queue=args.queue,
+                       rate=args.rate)
         if "dedup_lookup" in chosen:
             dedup_lookup.run(contacts=args.contacts, lookups=args.lookups)
         if "intake_import" in chosen:

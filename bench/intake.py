@@ -130,7 +130,8 @@ class Service:
 
     def start(self) -> str:
         bin_dir = Path(sys.executable).parent
-        threads = ["-k", "gthread", "--threads", str(self.web_threads)] if self.web_threads > 1 else []
+        threads = (["-k", "gthread", "--threads", str(self.web_threads), "--keep-alive", "30"]
+                   if self.web_threads > 1 else [])
         self._start("gunicorn", [str(bin_dir / "gunicorn"), "podbor.wsgi:application", "-w", str(self.web_workers),
                                  *threads, "-b", f"127.0.0.1:{self.port}", "--log-level", "warning"])
         for i in range(self.huey_processes):
@@ -169,7 +170,8 @@ class Service:
         self.tmp.rmdir()
 
 
-async def _send_all(base: str, slug: str, token: str, api_token: str, bodies: list[dict], clients: int) -> dict:
+async def _send_all(base: str, slug: str, token: str, api_token: str, bodies: list[dict], clients: int,
+                    rate: float | None = None) -> dict:
     queue: asyncio.Queue = asyncio.Queue()
     for index, body in enumerate(bodies):
         queue.put_nowait((index, body))
@@ -179,17 +181,26 @@ async def _send_all(base: str, slug: str, token: str, api_token: str, bodies: li
     problems: list[str] = []
     pollers: list[asyncio.Task] = []
     sampled: list[int] = []
+    answered_ms: list[float] = []
     polls = [0]
     limits = httpx.Limits(max_connections=clients * 2, max_keepalive_connections=clients * 2)
     auth = {"Authorization": f"Token {api_token}"}
 
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
+        async def get(path: str) -> httpx.Response:
+            for _attempt in range(3):
+                try:
+                    return await http.get(path, headers=auth)
+                except httpx.TransportError:  # a kept-alive connection the server closed meanwhile: ask again
+                    continue
+            return await http.get(path, headers=auth)
+
         async def watch(event_id: int, started: float) -> None:
             while True:
-                response = await http.get(f"/api/v1/intake/events/{event_id}", headers=auth)
+                response = await get(f"/api/v1/intake/events/{event_id}")
                 data = response.json() if response.status_code == 200 else {}
                 if data.get("deal"):
-                    deal = await http.get(f"/api/v1/deals/{data['deal']}", headers=auth)
+                    deal = await get(f"/api/v1/deals/{data['deal']}")
                     if deal.status_code != 200:
                         problems.append(f"deal {data['deal']} of event {event_id}: HTTP {deal.status_code}")
                         return
@@ -208,7 +219,15 @@ async def _send_all(base: str, slug: str, token: str, api_token: str, bodies: li
                 while not queue.empty():
                     index, body = queue.get_nowait()
                     started = time.perf_counter()
+                    if rate:
+                        # An open load: the i-th response is due at i / rate. Late sends (every client busy) are
+                        # timed from when they were due, so that a stalled service cannot hide its backlog.
+                        due = t0 + index / rate
+                        if due > started:
+                            await asyncio.sleep(due - started)
+                        started = due
                     status, text = await connection.post(f"/api/v1/intake/{slug}?token={token}", body)
+                    answered_ms.append((time.perf_counter() - started) * 1000)
                     statuses[status] += 1
                     if status != 202:
                         problems.append(f"delivery {index}: HTTP {status} {text[:200]}")
@@ -221,12 +240,13 @@ async def _send_all(base: str, slug: str, token: str, api_token: str, bodies: li
             finally:
                 await connection.close()
 
-        first = time.time()
+        first, t0 = time.time(), time.perf_counter()
         await asyncio.gather(*(client() for _ in range(clients)))
         accepted_at = time.time()
         await asyncio.gather(*pollers)
     return {"first": first, "accepted_at": accepted_at, "statuses": statuses, "event_ids": event_ids,
             "visible_ms": visible_ms, "problems": problems, "sampled": sampled,
+            "answered_ms": answered_ms,
             "polls": polls[0]}
 
 
@@ -317,7 +337,7 @@ def _percentile(samples: list[float], share: float) -> float:
 
 
 def run(*, n: int, clients: int, web_workers: int = 2, web_threads: int = 8, huey_workers: int = 2,
-        huey_processes: int = 1, queue: str = "sqlite") -> dict:
+        huey_processes: int = 1, queue: str = "sqlite", rate: float | None = None) -> dict:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request
     bodies, people = payloads(n)
     api_token, slug, token = _setup()
@@ -326,11 +346,11 @@ def run(*, n: int, clients: int, web_workers: int = 2, web_threads: int = 8, hue
                       huey_processes=huey_processes, queue=queue)
     print(f"\nIntake: {n:,} responses ({people:,} people, {n - people:,} repeats), {clients} clients; "
           f"gunicorn {web_workers} × {web_threads} threads, Huey {huey_processes} process(es) × {huey_workers} "
-          f"threads, queue on {queue}")
+          f"threads, queue on {queue}; " + (f"an open load of {rate:g} responses/s" if rate else "as fast as they go"))
     try:
         base = service.start()
         cpu_before = _cpu_by_part(service)
-        sent = asyncio.run(_send_all(base, slug, token, api_token, bodies, clients))
+        sent = asyncio.run(_send_all(base, slug, token, api_token, bodies, clients, rate))
         events = InboundEvent.objects.filter(pk__in=sent["event_ids"])
         deadline = time.monotonic() + DRAIN_TIMEOUT
         while events.filter(status=InboundEvent.Status.RECEIVED).exists() and time.monotonic() < deadline:
@@ -360,6 +380,9 @@ def run(*, n: int, clients: int, web_workers: int = 2, web_threads: int = 8, hue
     print(f"{'request → deal visible through the API':<44}{'p50':>6} {figures['p50_ms']:.0f} ms   "
           f"p99 {figures['p99_ms']:.0f} ms   max {max(sent['visible_ms'], default=float('nan')):.0f} ms   "
           f"(n={len(sent['visible_ms'])}, {sent['polls']:,} polls)")
+    answered = sent["answered_ms"]
+    print(f"{'  of which request → 202 answered':<44}{'p50':>6} {statistics.median(answered):.0f} ms   "
+          f"p99 {_percentile(answered, 0.99):.0f} ms   max {max(answered):.0f} ms   (every request)")
     waits = [(done - got).total_seconds() * 1000 for got, done in
              events.filter(pk__in=sent["sampled"]).values_list("received_at", "processed_at") if done]
     if waits:
