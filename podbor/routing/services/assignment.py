@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
+from django.db.models.sql import Query
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +33,9 @@ from podbor.routing.services.eligibility import (
     compiled_in,
     field_skills,
     judge,
+    kept,
     rule_states,
+    rules_locked,
 )
 from podbor.routing.services.strategies import PICKERS
 
@@ -110,8 +113,7 @@ class AssignmentBatch:
         self.reasons = Reasons()
 
     def decide(self) -> list[Decision]:
-        ids = sorted(set(self.ids))  # locked in id order, as every batch locks them
-        found = {d.pk: d for d in Deal.objects.raw(*compiled_in(("deals",), _deals_query, ids))}
+        found, rules = _deals_and_rules(sorted(set(self.ids)))
         deals = [found[pk] for pk in self.ids if pk in found]
         self.closed = [d.pk for d in deals if d.closed_at is not None and d.queued]
         deals = [d for d in deals if d.closed_at is None]
@@ -121,7 +123,7 @@ class AssignmentBatch:
         # A batch deal moved away from its untouched manager lowers that count: the bound of what a capped count
         # may lose.
         loads = Loads(uncertain=sum(1 for d in deals if d.responsible_id is not None and d.touched_at is None))
-        self.states = rule_states({pk for pk in rule_of.values() if pk is not None}, at=timezone.now(), loads=loads)
+        self.states = rule_states(rules, at=timezone.now(), loads=loads)
         pairs = [(self.states[rule_of[d.pk]].rule, d) for d in deals if rule_of[d.pk] in self.states]
         skill_names = field_skills(pairs)
         history = _History(deals, wanted={d.contact_id for rule, d in pairs if rule.returning_candidate})
@@ -241,15 +243,71 @@ class AssignmentBatch:
         return {q.deal_id for q in fresh}
 
 
+def _deals_and_rules(ids: list[int]) -> tuple[dict[int, Deal], list[DistributionRule]]:
+    """The deals, locked in id order, as every batch locks them; then the rules their open ones match, locked in
+    id order. Two statements (the rules are read once their deals are locked), in one round trip on PostgreSQL."""
+    deals_sql, deals_params = compiled_in(("deals",), _deals_query, ids)
+    rules_sql, rules_params = compiled_in(("matched rules",), _matched_rules_query, ids)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # psycopg binds client-side: several statements go as one query
+            cursor.execute(f"{deals_sql}; {rules_sql}", (*deals_params, *rules_params))
+            deals = _instances(Deal, cursor)
+            cursor.nextset()
+        else:
+            cursor.execute(deals_sql, deals_params)
+            deals = _instances(Deal, cursor)
+            cursor.execute(rules_sql, rules_params)
+        rules = _instances(DistributionRule, cursor)
+    return {d.pk: d for d in deals}, rules
+
+
+def _instances(model, cursor) -> list:
+    """Model instances of the cursor's rows, as ``Model.objects.raw`` makes them: the model's columns converted
+    as a query would, any other column (an annotation) set as it came."""
+    names = tuple(column[0] for column in cursor.description)
+
+    def plan() -> tuple:
+        by_column = {f.column: f for f in model._meta.concrete_fields}
+        fields = [by_column.get(name) for name in names]
+        return ([f.get_col(model._meta.db_table) if f else None for f in fields],
+                [(i, f.attname) for i, f in enumerate(fields) if f is not None],
+                [(i, names[i]) for i, f in enumerate(fields) if f is None])
+
+    columns, model_at, extra = kept(("instances", model, names), plan)
+    field_names = [name for _i, name in model_at]
+    compiler = connection.ops.compiler("SQLCompiler")(Query(model), connection, connection.alias)
+    converters = compiler.get_converters(columns)
+    rows = cursor.fetchall()
+    if converters:
+        rows = compiler.apply_converters(rows, converters)
+    made = []
+    for row in rows:
+        instance = model.from_db(connection.alias, field_names, [row[i] for i, _name in model_at])
+        for i, name in extra:
+            setattr(instance, name, row[i])
+        made.append(instance)
+    return made
+
+
+def _matched_rule():
+    """The first active rule by priority for the deal's pipeline whose source is empty or the deal's
+    (podbor.routing.selectors.rule_for_deal, inside a statement over deals)."""
+    return Subquery(DistributionRule.objects.filter(pipeline_id=OuterRef("pipeline_id"), is_active=True)
+                    .filter(Q(source="") | Q(source=OuterRef("source"))).order_by("priority", "id").values("pk")[:1])
+
+
 def _deals_query(ids: list[int]) -> QuerySet:
-    """The deals, locked, each with ``matched_rule``: the first active rule by priority for its pipeline whose
-    source is empty or the deal's (podbor.routing.selectors.rule_for_deal, in the same statement), and whether it
-    waits in the queue (written only under the deal's lock)."""
-    rule = (DistributionRule.objects.filter(pipeline_id=OuterRef("pipeline_id"), is_active=True)
-            .filter(Q(source="") | Q(source=OuterRef("source"))).order_by("priority", "id").values("pk")[:1])
+    """The deals, locked, each with ``matched_rule`` and whether it waits in the queue (written only under the
+    deal's lock)."""
     queued = QueuedDeal.objects.filter(deal_id=OuterRef("pk"))
-    return (Deal.objects.select_for_update(of=("self",)).annotate(matched_rule=Subquery(rule), queued=Exists(queued))
+    return (Deal.objects.select_for_update(of=("self",)).annotate(matched_rule=_matched_rule(), queued=Exists(queued))
             .order_by("pk").filter(pk__in=ids))
+
+
+def _matched_rules_query(ids: list[int]) -> QuerySet:
+    """The rules the open deals match, locked (run after the deals are: the deals' lock keeps what they match)."""
+    matched = Deal.objects.annotate(rule=_matched_rule()).filter(pk__in=ids, closed_at__isnull=True).values("rule")
+    return rules_locked().filter(pk__in=Subquery(matched))
 
 
 class _History:
