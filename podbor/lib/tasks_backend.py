@@ -7,7 +7,7 @@ finishes what a crash left behind. Without the records a job costs one write to 
 most of the queue's cost on the intake's hot path. ``OPTIONS: {"results": True}`` keeps Huey's behaviour.
 """
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks.signals import task_enqueued
 from django_tasks.utils import normalize_json
@@ -38,7 +38,9 @@ class HueyBackend(huey_backend.HueyBackend):
             HUEY.enqueue(huey_task)
             task_enqueued.send(sender=type(self), task_result=huey_backend._record_to_result(record))
 
-        if self.enqueue_on_commit:
+        # Outside a transaction on_commit would run it at once anyway, but only after opening a database connection
+        # to ask (a debounce timer's fresh thread opened a new PostgreSQL connection for every job it queued).
+        if self.enqueue_on_commit and connection.in_atomic_block:
             transaction.on_commit(_enqueue)
         else:
             _enqueue()
