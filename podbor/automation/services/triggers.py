@@ -2,8 +2,7 @@
 version, so it follows the process to every version deployed after it: the newest active version is the one that
 starts, as in Camunda or Flowable, where a start event belongs to the latest deployed definition of its key."""
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from podbor.accounts.models import User
@@ -70,6 +69,23 @@ def trigger_delete(*, trigger: ProcessTrigger, actor: User | None = None) -> Non
     trigger.delete()
 
 
+# Every domain event about a deal asks for the active triggers of its kind; building that query with the ORM cost
+# five times running it (0.8 ms an event on an import of thousands of rows). It is compiled once per kind.
+_ACTIVE_SQL: dict[tuple[str, str], tuple[str, tuple]] = {}
+
+
+def _active_triggers(kind: str) -> list[tuple[str, int | None, int | None, str]]:
+    """(process key, pipeline id, stage id, field) of every active trigger of this kind; they are few."""
+    compiled = _ACTIVE_SQL.get((connection.vendor, kind))
+    if compiled is None:
+        query = ProcessTrigger.objects.filter(kind=kind, is_active=True).order_by().values_list(
+            "process_key", "pipeline_id", "stage_id", "field")
+        compiled = _ACTIVE_SQL[(connection.vendor, kind)] = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled)
+        return cursor.fetchall()
+
+
 def triggers_fire(*, kind: str, deal_id: int | None, pipeline_id: int | None = None, stage_id: int | None = None,
                   fields: list[str] | None = None, trigger: str = "") -> list[ProcessInstance]:
     """Start every process whose trigger matches what happened to the deal."""
@@ -79,14 +95,12 @@ def triggers_fire(*, kind: str, deal_id: int | None, pipeline_id: int | None = N
     if pipeline_id is None and deal_id:  # events about a deal's fields, messages and calls name no pipeline
         deal = Deal.objects.filter(pk=deal_id).first()
         pipeline_id = deal.pipeline_id if deal is not None else None
-    triggers = ProcessTrigger.objects.filter(kind=kind, is_active=True)
-    if pipeline_id is not None:
-        triggers = triggers.filter(Q(pipeline__isnull=True) | Q(pipeline_id=pipeline_id))
-    if kind == ProcessTrigger.Kind.STAGE_ENTERED:  # no stage: any stage
-        triggers = triggers.filter(Q(stage__isnull=True) | Q(stage_id=stage_id))
-    if kind == ProcessTrigger.Kind.FIELD_CHANGED:
-        triggers = triggers.filter(field__in=fields or [])
-    keys = sorted(set(triggers.values_list("process_key", flat=True)))
+    keys = sorted({
+        key for key, pipeline, stage, field in _active_triggers(kind)
+        if (pipeline_id is None or pipeline is None or pipeline == pipeline_id)
+        and (kind != ProcessTrigger.Kind.STAGE_ENTERED or stage is None or stage == stage_id)  # no stage: any stage
+        and (kind != ProcessTrigger.Kind.FIELD_CHANGED or field in (fields or []))
+    })
     if not keys:
         return []  # most events start nothing: one query, and the deal is not read
     if deal is None and deal_id:
