@@ -30,8 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--web-threads", type=int, default=8,
                         help="intake: threads per gunicorn worker (gthread, keep-alive; default 8; 1 = sync workers)")
     parser.add_argument("--rate", type=float, default=None,
-                        help="intake: send at this many responses/s (an open load: latency at a given throughput) "
-                             "instead of as fast as the clients go (the most the service sustains)")
+                        help="intake: only an open load of this many responses/s (latency at a given throughput); "
+                             "by default two runs: as fast as the clients go (the most the service sustains), then "
+                             "an open load at the target, 300/s")
     parser.add_argument("--queue", choices=("sqlite", "postgres"), default="sqlite",
                         help="intake: the job queue: SqliteHuey in its own file (default) or, with --postgres, "
                              "PostgresHuey on the benchmark's database (HUEY_DATABASE_URL)")
@@ -104,9 +105,10 @@ def main(argv: list[str] | None = None) -> int:
         if "board" in chosen:
             board.run(deals=args.deals, repeat=args.repeat)
         if "intake" in chosen:
-            intake.run(n=args.n, clients=args.clients, web_workers=args.web_workers, web_threads=args.web_threads,
-                       huey_workers=args.huey_workers, huey_processes=args.huey_processes, queue=args.queue,
-                       rate=args.rate)
+            for rate in [args.rate] if args.rate else [None, intake.TARGET_RATE]:
+                intake.run(n=args.n, clients=args.clients, web_workers=args.web_workers,
+                           web_threads=args.web_threads, huey_workers=args.huey_workers,
+                           huey_processes=args.huey_processes, queue=args.queue, rate=rate)
         if "dedup_lookup" in chosen:
             dedup_lookup.run(contacts=args.contacts, lookups=args.lookups)
         if "intake_import" in chosen:
