@@ -2,6 +2,8 @@
 administrator. The panel is server-rendered and posts through HTMX (a plain form post works too); the services
 decide what a valid trigger is, and their refusals come back as form errors."""
 
+import functools
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -111,14 +113,21 @@ def trigger_add(request: HttpRequest, key: str) -> HttpResponse:
     require_designer(request.user)
     _process_or_404(key)
     form = TriggerForm(request.POST, prefix="new", fields=trigger_fields(), used=process_triggers(key))
+    return _submit(request, key, form, functools.partial(trigger_create, process_key=key, actor=request.user),
+                   saved=_("Trigger added."))
+
+
+def _submit(request: HttpRequest, key: str, form: TriggerForm, save, *, saved: str,
+            bound_pk: int | None = None) -> HttpResponse:
+    """A valid form goes to ``save``; its refusal or the form's own errors come back on the panel."""
     if form.is_valid():
         try:
-            trigger_create(process_key=key, actor=request.user, **form.service_arguments())
+            save(**form.service_arguments())
         except ValidationFailed as exc:
             form_show_service_error(form, exc)
         else:
-            return _answer(request, key, triggers_context(key, saved=_("Trigger added.")), failed=False)
-    return _answer(request, key, triggers_context(key, bound=form), failed=True)
+            return _answer(request, key, triggers_context(key, saved=saved), failed=False)
+    return _answer(request, key, triggers_context(key, bound=form, bound_pk=bound_pk), failed=True)
 
 
 def _trigger_or_404(key: str, pk: int) -> ProcessTrigger:
@@ -131,14 +140,8 @@ def trigger_edit(request: HttpRequest, key: str, pk: int) -> HttpResponse:
     require_designer(request.user)
     trigger = _trigger_or_404(key, pk)
     form = TriggerForm(request.POST, prefix=f"trigger-{pk}", fields=trigger_fields(), used=process_triggers(key))
-    if form.is_valid():
-        try:
-            trigger_update(trigger=trigger, actor=request.user, **form.service_arguments())
-        except ValidationFailed as exc:
-            form_show_service_error(form, exc)
-        else:
-            return _answer(request, key, triggers_context(key, saved=_("Trigger saved.")), failed=False)
-    return _answer(request, key, triggers_context(key, bound=form, bound_pk=pk), failed=True)
+    return _submit(request, key, form, functools.partial(trigger_update, trigger=trigger, actor=request.user),
+                   saved=_("Trigger saved."), bound_pk=pk)
 
 
 @login_required
