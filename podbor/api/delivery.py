@@ -8,6 +8,8 @@ the delivery. Every answer is JSON of the API's error shape; nothing here raises
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -98,6 +100,10 @@ def intake_delivery(request: HttpRequest, slug: str) -> HttpResponse:
         response = _json(error_body("method_not_allowed", _("This method is not allowed here.")), 405)
         response["Allow"] = "GET, POST, OPTIONS"
         return response
+    except RequestDataTooBig:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return cors(_json(error_body("too_large", _("The body is too large: at most %(bytes)s bytes.") % {
+            "bytes": limit}, {"body": [_("Too large.")]}), 413))
     except Exception:
         logger.exception("unexpected error in %s of an intake delivery", request.method)
         return _json(error_body("server_error", _("Something went wrong on our side.")), 500)

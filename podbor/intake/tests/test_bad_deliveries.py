@@ -53,3 +53,18 @@ def test_a_payload_without_a_way_to_reach_the_person_is_kept_as_failed_and_can_b
     retried = client.post(f"/api/v1/intake/events/{event.pk}/retry", **token_for(admin_user))
     assert retried.status_code == 200
     assert retried.json()["status"] == "processed"
+
+
+def test_a_body_over_the_upload_limit_is_413_json_and_stores_nothing(deliver, generic_source, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    answer = deliver(generic_source, None, raw='{"comment": "' + "я" * 2000 + '"}')
+    assert answer.status_code == 413
+    assert answer.json()["error"] == "too_large" and "body" in answer.json()["fields"]
+    assert InboundEvent.objects.count() == 0
+
+
+def test_an_unsupported_method_is_405_json(client, generic_source):
+    answer = client.put(f"/api/v1/intake/{generic_source.slug}", "{}", content_type="application/json")
+    assert answer.status_code == 405
+    assert answer.json()["error"] == "method_not_allowed"
+    assert "POST" in answer["Allow"]
