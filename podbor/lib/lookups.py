@@ -1,9 +1,12 @@
-"""``field__any_of=[...]``: membership in a long list, sent as one array parameter on PostgreSQL.
+"""``field__any_of=[...]``: membership in a long list, sent as one parameter.
 
 ``field__in`` sends every value as its own parameter: for a few thousand values (the one-digit variants of a batch
-of phone numbers) quoting them and planning the list cost ten times what the query does. ``= ANY(%s)`` sends one
-array. Other databases get the ordinary ``IN (...)``; keep lists there under their parameter limit.
+of phone numbers) preparing, quoting and planning the list cost ten times what the query does. PostgreSQL gets one
+array (``= ANY(%s)``), SQLite one JSON text it unpacks itself (``IN (SELECT value FROM json_each(%s))``, still
+an index lookup per value); other databases the ordinary ``IN (...)``.
 """
+
+import json
 
 from django.db.models import CharField, Lookup
 from django.db.models.lookups import In
@@ -17,7 +20,9 @@ class AnyOf(Lookup):
         return [self.lhs.output_field.get_prep_value(value) for value in self.rhs]
 
     def as_sql(self, compiler, connection):
-        if connection.vendor != "postgresql":
-            return In(self.lhs, self.rhs).as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
+        if connection.vendor == "sqlite":
+            return f"{lhs} IN (SELECT value FROM json_each(%s))", (*lhs_params, json.dumps(list(self.rhs)))  # noqa: S608 - lhs is a column
+        return In(self.lhs, self.rhs).as_sql(compiler, connection)
