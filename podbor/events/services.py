@@ -97,9 +97,18 @@ def events_dispatch_pending(*, limit: int = 500, older_than: timedelta | None = 
 
 
 def events_dispatch_job() -> int:
-    """What one dispatch job does: up to ``JOB_EVENTS`` events, then another job if there may be more."""
-    done = events_dispatch_pending(limit=JOB_EVENTS)
-    if done >= JOB_EVENTS:
+    """What one dispatch job does: up to ``JOB_EVENTS`` events, then another job if there may be more.
+
+    With jobs run inline (Huey's immediate mode: tests, one-off scripts) the next share is handed over here, in a
+    loop: a job queued per 50 events would nest one call inside the other, as deep as the pile is high."""
+    from huey.contrib.djhuey import HUEY
+
+    done = share = events_dispatch_pending(limit=JOB_EVENTS)
+    if share >= JOB_EVENTS and HUEY.immediate:
+        while share >= JOB_EVENTS:
+            share = events_dispatch_pending(limit=JOB_EVENTS)
+            done += share
+    elif share >= JOB_EVENTS:
         _enqueue_dispatch_now()
     return done
 

@@ -69,14 +69,30 @@ def test_events_nobody_listens_to_are_marked_in_one_statement(db, django_assert_
     assert not DomainEvent.objects.filter(dispatched_at__isnull=True).exists()
 
 
-def test_a_job_hands_over_a_capped_share_and_queues_the_rest(slow_subscriber, django_capture_on_commit_callbacks):
+def test_a_job_hands_over_a_capped_share_and_queues_the_rest(slow_subscriber, monkeypatch):
+    from huey.contrib.djhuey import HUEY
+
+    from podbor.events import services
+
     for _ in range(JOB_EVENTS + 7):
         event_record(kind="test.slow")
     DomainEvent.objects.update(dispatched_at=None)  # as if no job had run (jobs run inline in tests)
     EventHandled.objects.all().delete()
     slow_subscriber.clear()
+    queued = []
+    monkeypatch.setattr(HUEY, "immediate", False)  # a worker's job: the rest goes to the next job
+    monkeypatch.setattr(services, "_enqueue_dispatch_now", lambda: queued.append("job"))
 
-    with django_capture_on_commit_callbacks(execute=True):
-        assert events_dispatch_job() == JOB_EVENTS  # this job's share; the next job (inline here) takes the rest
-    assert len(slow_subscriber) == JOB_EVENTS + 7
+    assert events_dispatch_job() == JOB_EVENTS
+    assert len(slow_subscriber) == JOB_EVENTS and queued == ["job"]
+    assert DomainEvent.objects.filter(dispatched_at__isnull=True).count() == 7
+
+
+def test_jobs_run_inline_hand_over_a_large_pile_without_nesting(db):
+    DomainEvent.objects.bulk_create(DomainEvent(kind="test.heard") for _ in range(JOB_EVENTS * 30))
+    subscribe("test.heard", "test-heard", lambda event: None)
+    try:
+        assert events_dispatch_job() == JOB_EVENTS * 30  # in one call: no job nested in another per 50 events
+    finally:
+        unsubscribe("test.heard", "test-heard")
     assert not DomainEvent.objects.filter(dispatched_at__isnull=True).exists()
