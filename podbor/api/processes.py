@@ -3,6 +3,7 @@
 import datetime
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from podbor.api.schemas import Id, Input, Page, error_responses
 from podbor.automation.models import ProcessDefinition, ProcessInstance, ProcessStep, ProcessTrigger
 from podbor.automation.selectors import instances_visible_to
 from podbor.automation.services import (
+    MAX_DIAGRAM_BYTES,
     definition_current,
     instance_cancel,
     instance_retry,
@@ -28,7 +30,6 @@ from podbor.crm.selectors import deals_visible_to
 from podbor.lib.errors import PermissionRefused, ValidationFailed
 
 router = Router(tags=["processes"])
-MAX_DIAGRAM_BYTES = 2 * 1024 * 1024
 
 
 def _require_admin(request: HttpRequest) -> None:
@@ -70,9 +71,10 @@ def processes_deploy(request: HttpRequest):
             raise ValidationFailed(_("The diagram is too large."), fields={"file": [_("At most 2 MB.")]})
         xml = upload.read()
     else:
-        xml = request.body
-        if len(xml) > MAX_DIAGRAM_BYTES:
-            raise ValidationFailed(_("The diagram is too large."), fields={"body": [_("At most 2 MB.")]})
+        try:
+            xml = request.body
+        except RequestDataTooBig:  # past Django's limit the body is not read at all
+            raise ValidationFailed(_("The diagram is too large."), fields={"body": [_("At most 2 MB.")]}) from None
     if not xml.strip():
         raise ValidationFailed(_("Send the BPMN XML."), fields={"body": [_("Required.")]})
     definition = process_deploy(xml=xml, actor=request.auth)

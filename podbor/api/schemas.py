@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict, field_validator
 
-# A bigger number cannot be a row id, and SQLite raises OverflowError on it instead of finding nothing.
-MAX_ID = 2**63 - 1
+from podbor.lib.ids import MAX_ID
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 

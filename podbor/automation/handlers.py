@@ -29,6 +29,7 @@ from podbor.crm.services import (
     timeline_add,
 )
 from podbor.lib.errors import ValidationFailed
+from podbor.lib.ids import id_from_text
 
 logger = logging.getLogger(__name__)
 HTTP_TIMEOUT_MAX = 30
@@ -76,8 +77,8 @@ def _assignee(spec: str, deal: Deal | None) -> User | None:
     spec = (spec or "responsible").strip()
     if spec == "team_lead":
         return _team_lead(deal)
-    if spec.startswith("user:") and spec[5:].isdigit():
-        return User.objects.filter(pk=int(spec[5:]), is_active=True).first()
+    if spec.startswith("user:") and id_from_text(spec[5:]):
+        return User.objects.filter(pk=id_from_text(spec[5:]), is_active=True).first()
     if deal is not None and deal.responsible_id:
         return deal.responsible
     return _team_lead(deal)
@@ -89,7 +90,7 @@ def _due(due_in: str | None) -> datetime.datetime | None:
 
 def _stage(deal: Deal, value) -> Stage:
     stages = deal.pipeline.stages.all()
-    stage = (stages.filter(pk=value).first() if isinstance(value, int) or str(value).isdigit()
+    stage = (stages.filter(pk=id_from_text(value)).first() if id_from_text(value)
              else stages.filter(name__iexact=str(value).strip()).first())
     if stage is None:
         raise ValidationFailed(_("No stage “%(stage)s” in this pipeline.") % {"stage": value},
@@ -237,8 +238,9 @@ def create_linked_deal(row, params, *, element_id, task_id):
     from podbor.crm.models import Pipeline
 
     deal = _deal(row)
-    pipeline = Pipeline.objects.filter(pk=params["pipeline"]).first() if str(params["pipeline"]).isdigit() else \
-        Pipeline.objects.filter(name__iexact=str(params["pipeline"])).first()
+    pipeline_pk = id_from_text(params["pipeline"])
+    pipeline = (Pipeline.objects.filter(pk=pipeline_pk).first() if pipeline_pk
+                else Pipeline.objects.filter(name__iexact=str(params["pipeline"])).first())
     if pipeline is None:
         raise ValidationFailed(_("No such pipeline."), fields={"pipeline": [_("Unknown pipeline.")]})
     stage = _stage(Deal(pipeline=pipeline), params["stage"]) if params.get("stage") else None

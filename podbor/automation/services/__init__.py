@@ -43,10 +43,18 @@ SWEEP_SECONDS = 50.0
 
 # --- definitions -----------------------------------------------------------------------------------------------
 
+# A diagram is tens of kilobytes; a bigger upload is a mistake, and the XML parser need not read it.
+MAX_DIAGRAM_BYTES = 2 * 1024 * 1024
+# The processes pages put these paths where a process key goes (/processes/<key>/): such a key would be unreachable.
+RESERVED_KEYS = frozenset({"new", "deploy", "upload", "incidents", "templates", "instances", "deal"})
+
+
 def process_deploy(*, xml: bytes | str, actor: User | None) -> ProcessDefinition:
     """Validate and store a diagram. The same diagram again is the same version; a changed one is the next
     version (running instances stay on theirs). A broken diagram raises ValidationFailed with every error as
     ``{"id", "tag", "reason", "line"}`` under ``errors``; nothing is stored."""
+    if len(xml) > MAX_DIAGRAM_BYTES:
+        raise ValidationFailed(_("The diagram is too large."), fields={"bpmn": [_("At most 2 MB.")]})
     text = xml.decode("utf-8", errors="replace") if isinstance(xml, bytes) else xml
     try:
         parsed = parse_definition(text)
@@ -57,6 +65,11 @@ def process_deploy(*, xml: bytes | str, actor: User | None) -> ProcessDefinition
                                                            "reason": e["reason"]} for e in exc.errors]},
             extra={"errors": exc.errors},
         ) from None
+    if parsed.key in RESERVED_KEYS:
+        reason = _("“%(key)s” is taken by the processes pages: give the process another id.") % {"key": parsed.key}
+        raise ValidationFailed(_("The diagram cannot be deployed."), fields={"bpmn": [f"{parsed.key}: {reason}"]},
+                               extra={"errors": [{"id": parsed.key, "tag": "process", "reason": reason,
+                                                  "line": None}]})
     with transaction.atomic():
         lock_names([f"process:{parsed.key}"])
         latest = ProcessDefinition.objects.filter(key=parsed.key).order_by("-version").first()

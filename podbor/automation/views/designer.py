@@ -18,13 +18,12 @@ from podbor.accounts.models import User
 from podbor.automation.engine.catalogue import catalogue_as_json
 from podbor.automation.models import ProcessDefinition
 from podbor.automation.selectors import processes_overview
-from podbor.automation.services import process_deploy
+from podbor.automation.services import MAX_DIAGRAM_BYTES, process_deploy
 from podbor.automation.views.access import can_design, require_designer, require_operator
 from podbor.automation.views.triggers import triggers_context
 from podbor.crm.models import Task
 from podbor.lib.errors import ValidationFailed
-
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+from podbor.lib.ids import id_from_text
 
 
 @login_required
@@ -49,8 +48,8 @@ def designer(request: HttpRequest, key: str | None = None) -> HttpResponse:
     require_designer(request.user)
     versions: list[ProcessDefinition] = _versions_or_404(key) if key else []
     shown = versions[0] if versions else None
-    if versions and request.GET.get("version", "").isdigit():
-        shown = next((v for v in versions if v.version == int(request.GET["version"])), shown)
+    if versions and id_from_text(request.GET.get("version")):
+        shown = next((v for v in versions if v.version == id_from_text(request.GET["version"])), shown)
     return _designer_page(request, xml=shown.bpmn_xml if shown else "", shown=shown, versions=versions,
                           triggers=triggers_context(key) if key else None)
 
@@ -191,11 +190,13 @@ def upload(request: HttpRequest) -> HttpResponse:
     with them, so nothing of it is lost."""
     require_designer(request.user)
     back = request.POST.get("key") or ""
+    if back and not ProcessDefinition.objects.filter(key=back).exists():
+        back = ""  # a form posted by hand: back to a new diagram
     upload_file = request.FILES.get("bpmn_file")
     if upload_file is None:
         messages.error(request, _("Choose a .bpmn file."))
         return redirect(reverse("automation-designer", args=[back]) if back else reverse("automation-designer-new"))
-    if upload_file.size > MAX_UPLOAD_BYTES:
+    if upload_file.size > MAX_DIAGRAM_BYTES:
         messages.error(request, _("The file is too large (at most 2 MB)."))
         return redirect(reverse("automation-designer", args=[back]) if back else reverse("automation-designer-new"))
     xml = upload_file.read()
@@ -215,8 +216,8 @@ def download(request: HttpRequest, key: str) -> HttpResponse:
     require_designer(request.user)
     versions = _versions_or_404(key)
     shown = versions[0]
-    if request.GET.get("version", "").isdigit():
-        shown = next((v for v in versions if v.version == int(request.GET["version"])), None)
+    if id_from_text(request.GET.get("version")):
+        shown = next((v for v in versions if v.version == id_from_text(request.GET["version"])), None)
         if shown is None:
             raise Http404
     response = HttpResponse(shown.bpmn_xml, content_type="application/xml; charset=utf-8")

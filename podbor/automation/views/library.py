@@ -17,6 +17,7 @@ from podbor.automation.services import template_install
 from podbor.automation.views.access import require_designer
 from podbor.crm.models import CustomField, Pipeline
 from podbor.lib.errors import ValidationFailed
+from podbor.lib.ids import id_from_text
 
 
 @dataclass
@@ -116,7 +117,7 @@ def template_install_post(request: HttpRequest, key: str) -> HttpResponse:
     pipeline = None
     chosen = request.POST.get("pipeline", "")
     if chosen:
-        pipeline = Pipeline.objects.filter(pk=chosen, is_archived=False).first() if chosen.isdigit() else None
+        pipeline = Pipeline.objects.filter(pk=id_from_text(chosen) or 0, is_archived=False).first()
         if pipeline is None:
             messages.error(request, _("No such pipeline: choose one from the list."))
             return redirect(back)

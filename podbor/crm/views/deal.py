@@ -21,6 +21,7 @@ from podbor.crm.services import deal_close_lost, deal_link, deal_move_to_stage, 
 from podbor.crm.services.custom_fields import custom_fields_for
 from podbor.crm.views.htmx import is_htmx, render_partial
 from podbor.lib.errors import GuardFailed, ServiceError
+from podbor.lib.ids import id_from_text
 
 TIMELINE_LIMIT = 100
 DONE_TASKS_SHOWN = 5
@@ -227,8 +228,9 @@ def deal_unlink(request: HttpRequest, pk: int) -> HttpResponse:
     """Unlink ``pk`` from its parent; the answer is the links part of the deal being shown."""
     deal = deal_visible_or_404(request, pk)
     shown = deal
-    if request.POST.get("shown", "").isdigit() and int(request.POST["shown"]) != deal.pk:
-        shown = deal_visible_or_404(request, int(request.POST["shown"]))
+    shown_pk = id_from_text(request.POST.get("shown"))
+    if shown_pk and shown_pk != deal.pk:
+        shown = deal_visible_or_404(request, shown_pk)
     deal_link(deal=deal, parent=None, actor=request.user)
     shown = deal_visible_or_404(request, shown.pk)
     return _done(request, shown, "links", links_context(request, shown), ("timeline-changed",))

@@ -11,6 +11,7 @@ from podbor.crm.models import Contact
 from podbor.crm.selectors import contacts_search, contacts_visible_to, users_assignable_by
 from podbor.crm.services import deal_create_with_contact
 from podbor.lib.errors import ServiceError
+from podbor.lib.ids import id_from_text
 
 PICK_LIMIT = 10
 
@@ -27,10 +28,10 @@ def deal_new(request: HttpRequest) -> HttpResponse:
     assignable = users_assignable_by(request.user)
     if request.method == "GET":
         raw = request.GET.get("contact", "")
-        contact = _visible_contact(request, int(raw)) if raw.isdigit() else None
+        contact = _visible_contact(request, id_from_text(raw)) if id_from_text(raw) else None
         form = DealCreateForm(assignable=assignable, initial={
             "contact": contact.pk if contact else None,
-            "pipeline": int(request.GET["pipeline"]) if request.GET.get("pipeline", "").isdigit() else None,
+            "pipeline": id_from_text(request.GET.get("pipeline")),
             "responsible": request.user.pk if assignable.filter(pk=request.user.pk).exists() else None,
         })
         return render(request, "crm/deal_new.html", {"form": form, "found": [contact] if contact else []})

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from podbor.accounts.models import User
 from podbor.crm.selectors import deals_visible_to, users_assignable_by
 from podbor.lib.errors import ServiceError
+from podbor.lib.ids import id_from_text
 from podbor.routing.models import Assignment
 from podbor.routing.selectors import considered_explained, queue_visible_to
 from podbor.routing.services import deal_assign, deal_reassign
@@ -49,7 +50,7 @@ def queue_assign(request: HttpRequest, deal_pk: int) -> HttpResponse:
     user_pk = request.POST.get("user", "")
     try:
         if user_pk:
-            user = users_assignable_by(request.user).filter(pk=user_pk if user_pk.isdigit() else 0).first()
+            user = users_assignable_by(request.user).filter(pk=id_from_text(user_pk) or 0).first()
             if user is None:
                 messages.error(request, _("You cannot make this user responsible."))
                 return redirect("routing-queue")
