@@ -9,12 +9,12 @@ the delivery. Every answer is JSON of the API's error shape; nothing here raises
 import logging
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from podbor.api.errors import error_body
+from podbor.api.errors import error_body, server_error_body, service_error_body
 from podbor.intake.services import inbound_event_receive, source_check_credentials, source_for_delivery
 from podbor.lib.errors import ServiceError
 
@@ -61,8 +61,7 @@ def deliver(request: HttpRequest, slug: str) -> HttpResponse:
             headers=dict(request.headers), idempotency_key=request.headers.get("Idempotency-Key"),
         )
     except ServiceError as exc:
-        fields = {k: [str(m) for m in v] for k, v in exc.fields.items()}
-        return cors(_json(error_body(exc.code, str(exc.detail), fields), exc.status))
+        return cors(_json(service_error_body(exc), exc.status))
     return cors(_json({"event": event.pk, "duplicate": not created}, 202 if created else 200))
 
 
@@ -104,6 +103,8 @@ def intake_delivery(request: HttpRequest, slug: str) -> HttpResponse:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         return cors(_json(error_body("too_large", _("The body is too large: at most %(bytes)s bytes.") % {
             "bytes": limit}, {"body": [_("Too large.")]}), 413))
+    except SuspiciousOperation as exc:  # e.g. a thousand query parameters: Django's own answer to it is a 400
+        return cors(_json(error_body("bad_request", str(exc) or _("The request cannot be read.")), 400))
     except Exception:
         logger.exception("unexpected error in %s of an intake delivery", request.method)
-        return _json(error_body("server_error", _("Something went wrong on our side.")), 500)
+        return cors(_json(server_error_body(), 500))

@@ -29,6 +29,19 @@ def error_body(code: str, detail: str, fields: dict[str, list[str]] | None = Non
     return {"error": code, "detail": detail, "fields": fields or {}}
 
 
+def service_error_body(exc: ServiceError) -> dict:
+    """A service's refusal as the API answers it: its fields, anything it adds, a guard's missing fields."""
+    body = error_body(exc.code, str(exc.detail), {k: [str(m) for m in v] for k, v in exc.fields.items()})
+    body |= {k: v for k, v in exc.extra.items() if k not in body}
+    if isinstance(exc, GuardFailed):
+        body["missing"] = [{k: str(v) for k, v in m.items()} for m in exc.missing]
+    return body
+
+
+def server_error_body() -> dict:
+    return error_body("server_error", _("Something went wrong on our side."))
+
+
 def _pydantic_message(error: dict) -> str:
     """Pydantic's message, or ours for the errors a client makes most often."""
     kind = error.get("type", "")
@@ -83,11 +96,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     """Replace ninja's defaults: its bodies differ per error and its 500 is HTML (or a traceback with DEBUG)."""
 
     def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-        body = error_body(exc.code, str(exc.detail), {k: [str(m) for m in v] for k, v in exc.fields.items()})
-        body |= {k: v for k, v in exc.extra.items() if k not in body}
-        if isinstance(exc, GuardFailed):
-            body["missing"] = [{k: str(v) for k, v in m.items()} for m in exc.missing]
-        return _respond(api, request, exc.status, body)
+        return _respond(api, request, exc.status, service_error_body(exc))
 
     def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
         return _respond(api, request, 404, error_body("not_found", _("Not found.")))
@@ -116,7 +125,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("unexpected error in %s %s", request.method, request.path)
-        return _respond(api, request, 500, error_body("server_error", _("Something went wrong on our side.")))
+        return _respond(api, request, 500, server_error_body())
 
     api.add_exception_handler(ServiceError, on_service_error)
     api.add_exception_handler(Http404, on_not_found)

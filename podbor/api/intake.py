@@ -150,13 +150,8 @@ class DeliveryOut(Schema):
     duplicate: bool = False
 
 
-# These operations document the delivery URL in the schema; ``podbor/urls.py`` routes the URL to the plain view
-# in ``api/delivery.py`` first (the hot path), and they answer through it exactly the same.
-@router.api_operation(["OPTIONS"], "/intake/{slug}", auth=None, include_in_schema=False)
-def intake_preflight(request: HttpRequest, slug: str):
-    return delivery.intake_delivery(request, slug)
-
-
+# This operation documents the delivery URL in the schema; ``podbor/urls.py`` routes the URL (POST, the browser's
+# OPTIONS, the vendors' GET checks) to the plain view in ``api/delivery.py`` first, the hot path it answers through.
 @router.post("/intake/{slug}", auth=None,
              response={200: DeliveryOut, 202: DeliveryOut, 400: Any, 401: Any, 404: Any},
              summary="Deliver one response, message or call from a source")
@@ -164,12 +159,6 @@ def intake_deliver(request: HttpRequest, slug: str, token: str | None = None):
     """Authenticated by the source's `?token=` or an HMAC-SHA256 of the raw body in `X-Podbor-Signature`.
     Answers 202 `{"event": id}` at once; a repeat delivery (same `Idempotency-Key`, or the same external id)
     answers 200 `{"event": first_id, "duplicate": true}` and creates nothing."""
-    return delivery.intake_delivery(request, slug)
-
-
-@router.get("/intake/{slug}", auth=None, include_in_schema=False)
-def intake_verify(request: HttpRequest, slug: str, token: str | None = None):
-    """A vendor's check of the webhook URL (WhatsApp's hub.challenge, Zadarma's zd_echo): see ``delivery.verify``."""
     return delivery.intake_delivery(request, slug)
 
 

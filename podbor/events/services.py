@@ -43,6 +43,8 @@ def events_record_many(events: list[DomainEvent]) -> list[DomainEvent]:
     return created
 
 
+# ``active`` while this thread hands events over: a subscriber's own events, committed meanwhile, are read by the
+# running loop (their ids come later), so they queue no job of their own.
 _dispatching = threading.local()
 
 # A dispatch job hands over at most this many events, then queues the next job: a burst is shared between
@@ -71,7 +73,6 @@ def _enqueue_dispatch() -> None:
     if getattr(_dispatching, "active", False):
         # A subscriber's own events, committed while this thread dispatches: the running loop reads them next.
         # (With jobs run inline, queueing here would nest a dispatch inside the subscriber, event after event.)
-        _dispatching.again = True
         return
     _dispatch_soon()
 
@@ -86,14 +87,11 @@ def events_dispatch_pending(*, limit: int = 500, older_than: timedelta | None = 
     """
     if getattr(_dispatching, "active", False):
         return 0
-    _dispatching.active, _dispatching.again = True, False
+    _dispatching.active = True
     try:
-        done = _dispatch(limit=limit, older_than=older_than)
+        return _dispatch(limit=limit, older_than=older_than)  # at its limit, the caller goes on (a job, the sweeper)
     finally:
         _dispatching.active = False
-    if _dispatching.again and done >= limit:
-        _enqueue_dispatch()  # the loop stopped at its limit with more to do: another job goes on
-    return done
 
 
 def events_dispatch_job() -> int:
@@ -115,8 +113,8 @@ def events_dispatch_job() -> int:
 
 def _dispatch(*, limit: int, older_than: timedelta | None) -> int:
     cutoff = timezone.now() - older_than if older_than is not None else None
-    done = _mark_unheard(cutoff)
     heard = heard_kinds()
+    done = _mark_unheard(cutoff, heard)
     after = 0
     while done < limit:
         try:
@@ -168,9 +166,8 @@ def _hand_over(batch: list[DomainEvent]) -> int:
     return len(finished)
 
 
-def _mark_unheard(cutoff) -> int:
+def _mark_unheard(cutoff, heard: frozenset[str] | None) -> int:
     """Events of kinds nobody listens to are dispatched in one statement."""
-    heard = heard_kinds()
     if heard is None:
         return 0
     unheard = DomainEvent.objects.filter(dispatched_at__isnull=True).exclude(kind__in=heard)

@@ -105,7 +105,7 @@ def source_check_credentials(*, source: Source, body: bytes, token: str | None, 
     if signature:
         expected = hmac.new(source.hmac_secret.encode(), body, hashlib.sha256).hexdigest()
         given = signature.strip().removeprefix("sha256=")
-        return hmac.compare_digest(expected, given)
+        return given.isascii() and hmac.compare_digest(expected, given)  # compare_digest refuses non-ASCII text
     return False
 
 

@@ -68,3 +68,11 @@ def test_an_unsupported_method_is_405_json(client, generic_source):
     assert answer.status_code == 405
     assert answer.json()["error"] == "method_not_allowed"
     assert "POST" in answer["Allow"]
+
+
+def test_a_signature_with_non_ascii_characters_is_401_not_a_crash(client, generic_source):
+    answer = client.post(f"/api/v1/intake/{generic_source.slug}", '{"phones": ["9991112233"]}',
+                         content_type="application/json", headers={"X-Podbor-Signature": "sha256=é"})
+    assert answer.status_code == 401
+    assert answer.json()["error"] == "unauthorized"
+    assert InboundEvent.objects.count() == 0
