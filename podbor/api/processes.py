@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from podbor.api.pagination import PageParams, paginate
 from podbor.api.refs import visible_or_404
 from podbor.api.schemas import Id, Input, Page, error_responses
+from podbor.automation.access import can_cancel
 from podbor.automation.models import ProcessDefinition, ProcessInstance, ProcessStep, ProcessTrigger
 from podbor.automation.selectors import instances_visible_to
 from podbor.automation.services import (
@@ -274,8 +275,8 @@ def instance_retry_api(request: HttpRequest, instance_id: int):
 @router.post("/process-instances/{instance_id}/cancel", response={200: InstanceOut, **error_responses(403, 404, 409)})
 def instance_cancel_api(request: HttpRequest, instance_id: int):
     instance = visible_or_404(instances_visible_to(request.auth).select_related("definition"), instance_id)
-    if not (request.auth.is_admin or request.auth.is_team_lead):
-        raise PermissionRefused(_("Only a team lead or an administrator may cancel a process."))
+    if not can_cancel(request.auth):  # as on the instance page
+        raise PermissionRefused(_("Only an administrator may cancel a process."))
     instance_cancel(instance=instance, actor=request.auth)
     return _instance_out(ProcessInstance.objects.select_related("definition").get(pk=instance.pk))
 

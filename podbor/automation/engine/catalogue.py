@@ -174,8 +174,8 @@ def catalogue_as_json() -> dict[str, dict[str, Any]]:
     return {name: spec.as_json() for name, spec in CATALOGUE.items()}
 
 
-_ASSIGNEE = r"responsible|team_lead|rule:\d+"
-_USERS = r"responsible|team_lead|user:\d+"
+# Who gets a task or a notice: what the host's handlers resolve (the designer offers the same choices).
+ASSIGNEE = r"responsible|team_lead|user:\d+"
 P = ParamSpec
 
 CATALOGUE: dict[str, OperatorSpec] = {op.name: op for op in (
@@ -188,8 +188,8 @@ CATALOGUE: dict[str, OperatorSpec] = {op.name: op for op in (
             P("title", "str", "Title", "Название", required=True),
             P("due_in", "str", "Due in", "Срок", format="duration",
               help="ISO 8601 duration from now, e.g. PT2H or P1D", help_ru="Через сколько, ISO 8601: PT2H, P1D"),
-            P("assignee", "str", "Assignee", "Исполнитель", default="responsible", pattern=_ASSIGNEE,
-              help="responsible, team_lead or rule:<id>", help_ru="responsible, team_lead или rule:<id>"),
+            P("assignee", "str", "Assignee", "Исполнитель", default="responsible", pattern=ASSIGNEE,
+              help="responsible, team_lead or user:<id>", help_ru="responsible, team_lead или user:<id>"),
             P("checklist", "list", "Checklist", "Чек-лист", default=[], items="str"),
         )),
     OperatorSpec(
@@ -232,7 +232,7 @@ CATALOGUE: dict[str, OperatorSpec] = {op.name: op for op in (
                 P("retries", "int", "Retries", "Повторы", default=0, minimum=0, maximum=10))),
     OperatorSpec(
         "notify", "Notify colleagues", "Уведомить сотрудников",
-        params=(P("users", "list", "Who", "Кому", default=["responsible"], items="str", pattern=_USERS,
+        params=(P("users", "list", "Who", "Кому", default=["responsible"], items="str", pattern=ASSIGNEE,
                   help="responsible, team_lead or user:<id>; one or a list",
                   help_ru="responsible, team_lead или user:<id>; один или список"),
                 P("text", "str", "Text", "Текст", required=True))),

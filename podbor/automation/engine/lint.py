@@ -19,7 +19,7 @@ from typing import Any
 from lxml import etree
 
 from . import clock
-from .catalogue import CATALOGUE, validate_params
+from .catalogue import ASSIGNEE, CATALOGUE, validate_params
 from .errors import DefinitionInvalid, definition_error, gettext_noop
 from .sandbox import check_expression, check_script
 from .specs import BPMN_NS, CAMUNDA_NS, NS, SPIFF_NS
@@ -61,10 +61,12 @@ EVENTS_ALLOWED = {
 EVENT_SUBPROCESS_STARTS = {"timerEventDefinition", "messageEventDefinition", "errorEventDefinition",
                            "escalationEventDefinition", "signalEventDefinition"}
 PYTHON_FORMATS = {"", "python", "python3", "py", "text/x-python", "text/python"}
-USER_TASK_ASSIGNEE = re.compile(r"responsible|team_lead|rule:\d+")
+USER_TASK_ASSIGNEE = re.compile(ASSIGNEE)
 
 
 RESERVED_IDS = {"Start", "End", "Root"}
+# The host records elements by id in columns of this size.
+MAX_ID_LENGTH = 200
 
 
 def read_xml(xml: bytes | str) -> Any:
@@ -223,6 +225,8 @@ class Linter:
                 # SpiffWorkflow names its own task specs so: a diagram element with one of these ids breaks them.
                 self.error(element, gettext_noop("the id %(id)s is reserved by the engine: rename the element"),
                            id=element.get("id"))
+            if len(element.get("id") or "") > MAX_ID_LENGTH:
+                self.error(element, gettext_noop("the id is longer than %(most)s characters"), most=MAX_ID_LENGTH)
             check = self.CHECKS.get(name)
             if check is not None:
                 check(self, element)
@@ -344,7 +348,7 @@ class Linter:
                 self.error(element, gettext_noop("property due_in: %(detail)s"), detail=str(exc))
         assignee = (properties.get("assignee") or "").strip()
         if assignee and not USER_TASK_ASSIGNEE.fullmatch(assignee):
-            self.error(element, gettext_noop("property assignee must be responsible, team_lead or rule:<id>, "
+            self.error(element, gettext_noop("property assignee must be responsible, team_lead or user:<id>, "
                                              "not %(value)r"), value=assignee)
 
     def _check_service_task(self, element: Any) -> None:

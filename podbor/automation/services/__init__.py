@@ -46,6 +46,7 @@ SWEEP_SECONDS = 50.0
 # A diagram is tens of kilobytes; a bigger upload is a mistake, and the XML parser need not read it.
 MAX_DIAGRAM_BYTES = 2 * 1024 * 1024
 # The processes pages put these paths where a process key goes (/processes/<key>/): such a key would be unreachable.
+KEY_LENGTH = ProcessDefinition._meta.get_field("key").max_length
 RESERVED_KEYS = frozenset({"new", "deploy", "upload", "incidents", "templates", "instances", "deal"})
 
 
@@ -65,8 +66,10 @@ def process_deploy(*, xml: bytes | str, actor: User | None) -> ProcessDefinition
                                                            "reason": e["reason"]} for e in exc.errors]},
             extra={"errors": exc.errors},
         ) from None
-    if parsed.key in RESERVED_KEYS:
-        reason = _("“%(key)s” is taken by the processes pages: give the process another id.") % {"key": parsed.key}
+    if parsed.key in RESERVED_KEYS or len(parsed.key) > KEY_LENGTH:
+        reason = (_("“%(key)s” is taken by the processes pages: give the process another id.") % {"key": parsed.key}
+                  if parsed.key in RESERVED_KEYS else _("A process id may have at most %(most)s characters.")
+                  % {"most": KEY_LENGTH})
         raise ValidationFailed(_("The diagram cannot be deployed."), fields={"bpmn": [f"{parsed.key}: {reason}"]},
                                extra={"errors": [{"id": parsed.key, "tag": "process", "reason": reason,
                                                   "line": None}]})
@@ -262,6 +265,8 @@ def _advance(instance_id: int, act: Callable[[Instance], object], *, only_if_due
             return row  # waits for a person
         if only_if_due and (row.next_timer_at is None or row.next_timer_at > (now or timezone.now())):
             return row
+        if not row.state:
+            raise Conflict(_("This instance never started: start the process again."))
         services = _Services(row)
         with clock_at(now):
             engine = Instance.restore(_loaded(row.definition), state=json.loads(row.state), context=_context(row),

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from podbor.accounts.models import User
+from podbor.automation.access import can_design, require_designer, require_operator
 from podbor.automation.engine.catalogue import catalogue_as_json
 from podbor.automation.models import ProcessDefinition
 from podbor.automation.selectors import processes_overview
 from podbor.automation.services import MAX_DIAGRAM_BYTES, process_deploy
-from podbor.automation.views.access import can_design, require_designer, require_operator
 from podbor.automation.views.triggers import triggers_context
 from podbor.crm.models import Task
 from podbor.lib.errors import ValidationFailed

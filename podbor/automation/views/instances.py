@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from podbor.automation.access import can_cancel, can_design, can_operate, require_operator
 from podbor.automation.models import ProcessDefinition, ProcessInstance
 from podbor.automation.selectors import (
     OPEN_STATUSES,
@@ -24,7 +25,6 @@ from podbor.automation.selectors import (
     waiting_described,
 )
 from podbor.automation.services import instance_cancel, instance_retry
-from podbor.automation.views.access import can_cancel, can_design, can_operate, require_operator
 from podbor.lib.errors import ServiceError
 
 PAGE_SIZE = 50

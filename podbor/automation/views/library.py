@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from podbor.automation.access import require_designer
 from podbor.automation.library import TEMPLATES, Template
 from podbor.automation.models import ProcessDefinition, ProcessTrigger
 from podbor.automation.services import template_install
-from podbor.automation.views.access import require_designer
 from podbor.crm.models import CustomField, Pipeline
 from podbor.lib.errors import ValidationFailed
 from podbor.lib.ids import id_from_text

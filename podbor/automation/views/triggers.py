@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from podbor.automation.access import require_designer
 from podbor.automation.models import ProcessDefinition, ProcessTrigger
 from podbor.automation.selectors import process_triggers, trigger_fields
 from podbor.automation.services import definition_current, trigger_create, trigger_delete, trigger_update
-from podbor.automation.views.access import require_designer
 from podbor.crm.forms import form_show_service_error
 from podbor.crm.models import Pipeline, Stage
 from podbor.lib.errors import ValidationFailed
