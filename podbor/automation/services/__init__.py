@@ -6,6 +6,7 @@ killed mid-step commits nothing, so the step runs again from the saved state and
 that raises is retried with backoff; after MAX_ATTEMPTS the instance is an incident until someone retries it.
 """
 
+import contextlib
 import datetime
 import json
 import logging
@@ -60,11 +61,12 @@ def process_deploy(*, xml: bytes | str, actor: User | None) -> ProcessDefinition
     try:
         parsed = parse_definition(text)
     except DefinitionInvalid as exc:
+        errors = [{**e, "message": _definition_message(e)} for e in exc.errors]
         raise ValidationFailed(
             _("The diagram cannot be deployed."),
             fields={"bpmn": [_("%(where)s: %(reason)s") % {"where": e.get("id") or e.get("tag") or _("document"),
-                                                           "reason": e["reason"]} for e in exc.errors]},
-            extra={"errors": exc.errors},
+                                                           "reason": e["message"]} for e in errors]},
+            extra={"errors": errors},
         ) from None
     if parsed.key in RESERVED_KEYS or len(parsed.key) > KEY_LENGTH:
         reason = (_("“%(key)s” is taken by the processes pages: give the process another id.") % {"key": parsed.key}
@@ -86,6 +88,15 @@ def process_deploy(*, xml: bytes | str, actor: User | None) -> ProcessDefinition
         )
         ProcessDefinition.objects.filter(key=parsed.key).exclude(pk=definition.pk).update(next_tick_at=None)
     return definition
+
+
+def _definition_message(error: dict) -> str:
+    """An engine error about the diagram in the reader's language (the engine writes English and its template)."""
+    # a translation that does not fit its values keeps the English reason, which is still right
+    with contextlib.suppress(TypeError, KeyError, ValueError):
+        if error.get("template"):
+            return _(error["template"]) % (error.get("params") or {})
+    return error.get("reason") or ""
 
 
 def _first_tick(start_timer: str | None) -> datetime.datetime | None:

@@ -166,7 +166,8 @@ async function start() {
         canvas.addMarker(error.id, ERROR_MARKER);
       }
       const where = error.id ? `<code>${escapeHtml(error.id)}</code>` : escapeHtml(texts.document);
-      const line = error.line ? ` <span class="muted">(${escapeHtml(texts.line)} ${escapeHtml(error.line)})</span>` : '';
+      const line = error.line
+        ? ` <span class="muted">(${escapeHtml(texts.line.replace('%(line)s', error.line))})</span>` : '';
       const link = known ? ` data-element-id="${escapeHtml(error.id)}" class="deploy-error is-link"` : ' class="deploy-error"';
       return `<li${link}>${where}: ${escapeHtml(error.message || error.reason)}${line}</li>`;
     });

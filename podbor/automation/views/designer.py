@@ -1,7 +1,6 @@
 """The process list and the designer (bpmn-js in the browser), for administrators: deploy from the modeler or from a
 .bpmn file, download a version. process_deploy decides what a valid diagram is; these views only carry it."""
 
-import contextlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -117,7 +116,7 @@ def designer_texts() -> dict[str, str]:
         "cannotOpen": _("The diagram could not be opened:"),
         "deployFailed": _("The diagram cannot be deployed."),
         "document": _("Document"),
-        "line": _("line"),
+        "line": _("line %(line)s"),
         "instances": _("Instances"),
     }
 
@@ -127,16 +126,8 @@ def deploy_errors(exc: ValidationFailed) -> list[dict]:
     found = exc.extra.get("errors") or []
     if not found:
         return [{"id": "", "tag": "", "line": None, "message": m} for m in (exc.fields.get("bpmn") or [exc.detail])]
-    errors = []
-    for error in found:
-        message = error.get("reason") or exc.detail
-        # a translation that does not fit its values keeps the English reason, which is still right
-        with contextlib.suppress(TypeError, KeyError, ValueError):
-            if error.get("template"):
-                message = _(error["template"]) % (error.get("params") or {})
-        errors.append({"id": error.get("id") or "", "tag": error.get("tag") or "", "line": error.get("line"),
-                       "message": message})
-    return errors
+    return [{"id": e.get("id") or "", "tag": e.get("tag") or "", "line": e.get("line"),
+             "message": e.get("message") or e.get("reason") or exc.detail} for e in found]
 
 
 def _deployed_message(definition: ProcessDefinition, *, new: bool) -> str:
