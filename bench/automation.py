@@ -39,6 +39,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from bench.automation_diagrams import call_back_diagram, timer_diagram
+from bench.stats import percentile
 from podbor.accounts.models import Team, User
 from podbor.automation.models import ProcessDefinition, ProcessInstance, ProcessStep, ProcessUserTask
 from podbor.automation.services import instance_wake, instances_sweep, process_deploy, process_start
@@ -57,13 +58,9 @@ LOAD_PER_S = 10  # background load in (4): starts a second, and as many task com
 START_SECONDS = 10  # (4) starts its K timer instances evenly over this time
 BATCH = 5_000
 
-def _percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else float("nan")
-
 
 def _line(label: str, values: list[float], rate: str = "") -> None:
-    print(f"{label:<46}{len(values):>7,}{statistics.median(values):>9.1f}{_percentile(values, 0.99):>9.1f}"
+    print(f"{label:<46}{len(values):>7,}{statistics.median(values):>9.1f}{percentile(values, 0.99):>9.1f}"
           f"{max(values):>9.1f}" + (f"   {rate}" if rate else ""))
 
 
@@ -419,7 +416,7 @@ def _lateness(timer: ProcessDefinition, call_back: ProcessDefinition, deal_ids: 
           f"({timers / starting:,.0f}/s) while a second thread started {load['started'] / elapsed:,.1f} instances/s "
           f"and completed {load['completed'] / elapsed:,.1f} tasks/s (worker: run_huey -w 4 -k thread, SQLite queue)")
     print(f"{'measurement':<46}{'n':>7}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
-    met = bool(values) and _percentile(values, 0.99) <= 1000
+    met = bool(values) and percentile(values, 0.99) <= 1000
     if values:
         _line("fired − due (target p99 ≤ 1,000 ms)", values, "met" if met else "NOT met")
     print(f"checks: {len(values):,}/{timers:,} fired, {early} early (must be 0), {over} more than 1 s late; "

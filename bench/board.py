@@ -14,6 +14,7 @@ from django.test import Client, override_settings
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from bench.stats import percentile
 from podbor.accounts.models import Team, User
 from podbor.accounts.services import api_token_issue, user_create
 from podbor.crm.demo import names
@@ -84,10 +85,6 @@ def _timed(call: Callable[[], object], repeat: int) -> list[float]:
     return samples
 
 
-def _percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
 
 def _get(client: Client, path: str, data: dict | None = None, **headers) -> Callable[[], object]:
     def call():
@@ -142,6 +139,6 @@ def run(*, deals: int, repeat: int) -> None:
     for name, call in measurements:
         samples = _timed(call, repeat)
         print(f"{name:<{width}}{len(samples):>5}{statistics.median(samples):>10.1f}"
-              f"{_percentile(samples, 0.99):>10.1f}{max(samples):>10.1f}")
+              f"{percentile(samples, 0.99):>10.1f}{max(samples):>10.1f}")
     for note in notes:
         print("note:", note)

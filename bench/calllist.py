@@ -17,6 +17,7 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
+from bench.stats import percentile
 from podbor.accounts.models import Skill, Team
 from podbor.accounts.services import user_create
 from podbor.crm.models import Contact, ContactPhone, Deal, Pipeline, Stage
@@ -26,10 +27,6 @@ from podbor.routing.models import CallListFilter, CallListItem, LeadCallState
 BATCH = 5000
 SOURCES = (("hh.ru", 50), ("site", 30), ("avito", 20))
 
-
-def _percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def _build(leads: int) -> list:
@@ -103,5 +100,5 @@ def run(*, leads: int = 100_000, builds: int = 200) -> None:
     assert open_items.count() == open_items.values("deal_id").distinct().count(), "a lead in two open lists"
     print(f"{'measurement':<44}{'n':>5}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}")
     print(f"{'call_list_build, 20 leads (target p99 ≤ 50)':<44}{len(samples):>5}{statistics.median(samples):>10.1f}"
-          f"{_percentile(samples, 0.99):>10.1f}{max(samples):>10.1f}")
+          f"{percentile(samples, 0.99):>10.1f}{max(samples):>10.1f}")
     print(f"items per list: min {min(sizes)}, max {max(sizes)}")

@@ -28,6 +28,7 @@ from django.db import connection
 from django.db.models import Count, Max
 from django.test import override_settings
 
+from bench.stats import percentile
 from podbor.accounts.models import User
 from podbor.accounts.services import api_token_issue, user_create
 from podbor.crm.demo import names
@@ -336,10 +337,6 @@ def _cpu_by_part(service: "Service") -> dict[str, float]:
     return parts
 
 
-def _percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else float("nan")
-
 
 def run(*, n: int, clients: int, web_workers: int = 2, web_threads: int = 8, huey_workers: int = 2,
         huey_processes: int = 1, queue: str = "sqlite", rate: float | None = None) -> dict:
@@ -375,7 +372,7 @@ def run(*, n: int, clients: int, web_workers: int = 2, web_threads: int = 8, hue
         "accepted_per_s": accepted / (sent["accepted_at"] - sent["first"]),
         "leads_per_s": accepted / elapsed,
         "p50_ms": statistics.median(sent["visible_ms"]) if sent["visible_ms"] else float("nan"),
-        "p99_ms": _percentile(sent["visible_ms"], 0.99),
+        "p99_ms": percentile(sent["visible_ms"], 0.99),
         "lost": lost,
     }
     print(f"{'accepted at the endpoint':<44}{figures['accepted_per_s']:>10.0f} /s  "
@@ -387,12 +384,12 @@ def run(*, n: int, clients: int, web_workers: int = 2, web_threads: int = 8, hue
           f"(n={len(sent['visible_ms'])}, {sent['polls']:,} polls)")
     answered = sent["answered_ms"]
     print(f"{'  of which request → 202 answered':<44}{'p50':>6} {statistics.median(answered):.0f} ms   "
-          f"p99 {_percentile(answered, 0.99):.0f} ms   max {max(answered):.0f} ms   (every request)")
+          f"p99 {percentile(answered, 0.99):.0f} ms   max {max(answered):.0f} ms   (every request)")
     waits = [(done - got).total_seconds() * 1000 for got, done in
              events.filter(pk__in=sent["sampled"]).values_list("received_at", "processed_at") if done]
     if waits:
         print(f"{'  of which stored → processed (worker)':<44}{'p50':>6} {statistics.median(waits):.0f} ms   "
-              f"p99 {_percentile(waits, 0.99):.0f} ms   max {max(waits):.0f} ms")
+              f"p99 {percentile(waits, 0.99):.0f} ms   max {max(waits):.0f} ms")
     print(f"{'new contacts / deals':<44}{contacts:>10,} / {deals:,}   (expected {people:,} / {people:,})")
     print(f"{'events by status':<44}{'':>10}{by_status}")
     verdict = "none lost" if lost == 0 and by_status.get("received", 0) == 0 else f"{lost} NOT PROCESSED"

@@ -23,6 +23,7 @@ from collections import Counter
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bench.stats import percentile
 from podbor.accounts.models import User
 from podbor.crm.models import Contact, Deal, Pipeline, Stage
 from podbor.routing.models import DistributionRule, RuleMember
@@ -35,10 +36,6 @@ BATCH = 50_000
 ASSIGN_BATCH = 100
 WEIGHTS = [20, 15, 15, 10, 10, 10, 5, 5, 5, 5]
 
-
-def _percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def _managers(prefix: str, n: int) -> list[User]:
@@ -163,7 +160,7 @@ def _decisions(pipeline: Pipeline, n: int) -> tuple[list[float], list[float]]:
 
 
 def _line(label: str, values: list[float], *, target: float, on_median: bool = False) -> None:
-    median, p99 = statistics.median(values), _percentile(values, 0.99)
+    median, p99 = statistics.median(values), percentile(values, 0.99)
     measured, name = (median, "median") if on_median else (p99, "p99")
     print(f"{label:<44}{len(values):>6}{median:>9.2f}{p99:>9.2f}{max(values):>9.2f}"
           f"   target {name} ≤ {target:g} ms: {'met' if measured <= target else 'NOT met'}")
@@ -221,7 +218,7 @@ def _decision_bench(managers: int, deals: int, untouched: float, decisions: int,
         full.append((middle - started) * 1000)
         bounded.append((time.perf_counter() - middle) * 1000)
     for label, values in (("untouched count, full (grouped)", full), ("untouched count, capped at 50", bounded)):
-        print(f"{label:<44}{len(values):>6}{statistics.median(values):>9.2f}{_percentile(values, 0.99):>9.2f}"
+        print(f"{label:<44}{len(values):>6}{statistics.median(values):>9.2f}{percentile(values, 0.99):>9.2f}"
               f"{max(values):>9.2f}")
 
 

@@ -122,6 +122,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 # HUEY_DATABASE_URL puts the queue on PostgreSQL (Huey's PostgresHuey on psycopg 3: SKIP LOCKED claims, and
 # LISTEN/NOTIFY wakes an idle worker at once), or HUEY_REDIS_URL on Redis.
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", False)
+# Threads, the periodic sweepers, and idle polls at most every 0.5 s (a timer's job is taken within that).
+_HUEY_CONSUMER = {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread", "periodic": True, "max_delay": 0.5}
 _huey_database_url = env_secret("HUEY_DATABASE_URL")
 if _huey_database_url:
     if not _huey_database_url.startswith(("postgres://", "postgresql://")) or env_str("HUEY_REDIS_URL"):
@@ -137,8 +139,7 @@ if _huey_database_url:
         "name": "podbor",
         "connection": {key: value for key, value in _huey_connection.items() if value not in ("", None)},
         "immediate": HUEY_IMMEDIATE,
-        "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread", "periodic": True,
-                     "max_delay": 0.5},
+        "consumer": _HUEY_CONSUMER,
     }
 elif env_str("HUEY_REDIS_URL"):
     HUEY = {
@@ -146,7 +147,7 @@ elif env_str("HUEY_REDIS_URL"):
         "name": "podbor",
         "url": env_str("HUEY_REDIS_URL"),
         "immediate": HUEY_IMMEDIATE,
-        "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread", "max_delay": 0.5},
+        "consumer": _HUEY_CONSUMER,
     }
 else:
     HUEY = {
@@ -154,8 +155,7 @@ else:
         "name": "podbor",
         "filename": str(Path(env_str("HUEY_SQLITE_FILE", str(VAR_DIR / "huey.sqlite3")))),
         "immediate": HUEY_IMMEDIATE,
-        "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread", "periodic": True,
-                     "max_delay": 0.5},
+        "consumer": _HUEY_CONSUMER,
     }
 TASKS = {
     "default": {

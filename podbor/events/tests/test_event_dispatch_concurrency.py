@@ -4,17 +4,12 @@ import threading
 import time
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from podbor.events.models import DomainEvent, EventHandled
 from podbor.events.registry import subscribe, unsubscribe
 from podbor.events.services import JOB_EVENTS, event_record, events_dispatch_job, events_dispatch_pending
-
-needs_postgresql = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="row claims (SKIP LOCKED) need PostgreSQL (CI runs the suite on it)",
-)
+from podbor.events.tests.postgres import needs_postgresql
 
 
 @pytest.fixture

@@ -23,15 +23,12 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, default_task_backend, task
 
 from podbor.events.models import DomainEvent
+from podbor.events.tests.postgres import needs_postgresql
 from podbor.lib.database_url import database_url
 
 ROOT = Path(__file__).resolve().parents[3]
 SETTINGS_FILE = ROOT / "podbor" / "settings.py"
 
-needs_postgresql = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="the PostgreSQL queue needs DATABASE_URL=postgres://… (CI runs the suite on PostgreSQL)",
-)
 
 
 @task()
