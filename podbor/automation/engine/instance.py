@@ -37,7 +37,8 @@ _SPECIAL_TYPES = {"NoneTask": "task", "SubWorkflowTask": "subProcess", "EventSub
 
 
 class _NoServices:
-    def call(self, operator: str, params: dict, *, element_id: str, task_id: str) -> dict | None:
+    def call(self, operator: str, params: dict, *, element_id: str, task_id: str,
+             variables: dict | None = None) -> dict | None:
         raise RuntimeError("no service dispatcher was given to this instance")
 
 

@@ -21,11 +21,13 @@ class ServiceDispatcher(Protocol):
     `call()` receives the operator name, the parameters already checked against `CATALOGUE` (every
     parameter present, defaults filled in), the BPMN id of the service task and the id of this task
     occurrence (a uuid string that stays the same across `ServiceRetry` attempts: key idempotency on it
-    together with the instance). Return a JSON dict (stored in the task's result variable) or None.
+    together with the instance) and the process variables as they are at this step (texts are filled from them).
+    Return a JSON dict (stored in the task's result variable) or None.
     Raise `ServiceRetry(delay_seconds)` for a transient failure; any other exception is an incident.
     """
 
-    def call(self, operator: str, params: dict[str, Any], *, element_id: str, task_id: str) -> dict | None: ...
+    def call(self, operator: str, params: dict[str, Any], *, element_id: str, task_id: str,
+             variables: dict[str, Any] | None = None) -> dict | None: ...
 
 
 class PodborScriptEngine(PythonScriptEngine):
@@ -49,7 +51,7 @@ class PodborScriptEngine(PythonScriptEngine):
             raise WorkflowTaskException(message, task=task, exception=ParamError(message))
         try:
             result = self.services.call(operation_name, clean, element_id=task.task_spec.bpmn_id,
-                                        task_id=str(task.id))
+                                        task_id=str(task.id), variables=dict(task.data))
         except (ServiceRetry, SpiffWorkflowException):
             raise
         except Exception as exc:

@@ -373,9 +373,14 @@ class _Services:
     def __init__(self, row: ProcessInstance):
         self.row = row
 
-    def call(self, operator: str, params: dict, *, element_id: str, task_id: str) -> dict | None:
+    def call(self, operator: str, params: dict, *, element_id: str, task_id: str,
+             variables: dict | None = None) -> dict | None:
         from podbor.automation.handlers import HANDLERS
 
+        if variables is not None:
+            # The variables as they are at this step (the row's are written when the advance ends): the operators
+            # fill their texts from them. _save writes the engine's own afterwards.
+            self.row.variables = variables
         with transaction.atomic():
             return HANDLERS[operator](self.row, params, element_id=element_id, task_id=task_id)
 

@@ -65,7 +65,8 @@ class Recorder:
         self.retry: dict[str, list[float]] = {}
         self.fail: dict[str, Exception] = {}
 
-    def call(self, operator: str, params: dict, *, element_id: str, task_id: str) -> dict | None:
+    def call(self, operator: str, params: dict, *, element_id: str, task_id: str,
+             variables: dict | None = None) -> dict | None:
         self.calls.append((operator, params, element_id, task_id))
         if self.retry.get(operator):
             raise ServiceRetry(self.retry[operator].pop(0), "busy")

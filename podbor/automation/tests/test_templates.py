@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from podbor.automation.library import TEMPLATES
 from podbor.automation.models import ProcessDefinition, ProcessInstance, ProcessTrigger
-from podbor.automation.services import definitions_tick, instance_wake, process_deploy, template_install
+from podbor.automation.services import (
+    definitions_tick,
+    instance_wake,
+    process_deploy,
+    process_start,
+    template_install,
+)
+from podbor.automation.tests.diagrams import chain, service_task
 from podbor.crm.models import Deal, Task
 from podbor.crm.services import contact_create, deal_create, deal_move_to_stage, task_complete
 from podbor.events.services import events_dispatch_pending
@@ -210,3 +217,14 @@ def test_repeat_caller_on_the_working_stage_gets_a_support_task(admin_user, pipe
     support = Task.objects.get(deal=deal, title__startswith="Поддержка")
     assert support.assignee == first
     assert Deal.objects.filter(contact=contact).count() == 1  # no new lead
+
+
+def test_a_message_text_is_filled_from_variables_set_earlier_in_the_same_run(deal_a, admin_user):
+    contact = contact_create(actor=None, first_name="Иван", phones=["+79991234567"])
+    Deal.objects.filter(pk=deal_a.pk).update(contact=contact)
+    deal_a.refresh_from_db()
+    script = '<bpmn:scriptTask id="name_it"><bpmn:script>greeting = "Добрый день"</bpmn:script></bpmn:scriptTask>'
+    xml = chain("greet", "Приветствие", [script, service_task("sms", "send_message", channel="'sms'",
+                                                                  text="'{{ greeting }}, {{ contact.first_name }}!'")])
+    process_start(definition=process_deploy(xml=xml, actor=admin_user), deal=deal_a)
+    assert OutboundMessage.objects.get(contact=contact).text == "Добрый день, Иван!"
