@@ -139,7 +139,9 @@ def assign_by_rule(row, params, *, element_id, task_id):
 def close_lost(row, params, *, element_id, task_id):
     deal = _deal(row)
     name = (params.get("reason") or _("Not relevant")).strip()
-    reason = LostReason.objects.filter(pipeline=deal.pipeline, name=name).first()
+    reason_pk = id_from_text(name)
+    reason = (LostReason.objects.filter(pipeline=deal.pipeline, pk=reason_pk).first() if reason_pk else None) or \
+        LostReason.objects.filter(pipeline=deal.pipeline, name=name).first()
     if reason is None:
         reason = LostReason.objects.create(pipeline=deal.pipeline, name=name[:120], order=999)
     deal_close_lost(deal=deal, reason=reason, actor=None)
@@ -258,7 +260,7 @@ def start_process(row, params, *, element_id, task_id):
         raise ValidationFailed(_("No deployed process “%(key)s”.") % {"key": params["process"]},
                                fields={"process": [_("Unknown process.")]})
     started = process_start(definition=definition, deal=row.deal, contact=row.contact,
-                            trigger=f"process:{row.pk}")
+                            variables=params.get("variables") or {}, trigger=f"process:{row.pk}")
     return {"instance": started.pk}
 
 

@@ -203,9 +203,9 @@ CATALOGUE: dict[str, OperatorSpec] = {op.name: op for op in (
                 P("value", "any", "Value", "Значение"))),
     OperatorSpec(
         "assign_by_rule", "Assign by rule", "Распределить по правилу",
-        params=(P("rule", "int", "Rule", "Правило", minimum=1,
-                  help="Distribution rule id; empty: the pipeline's rule",
-                  help_ru="id правила распределения; пусто: правило воронки"),)),
+        help="The distribution rule of the deal's pipeline and source picks the next manager (not the current one).",
+        help_ru="Правило распределения воронки и источника сделки выбирает следующего менеджера (не текущего).",
+        params=()),
     OperatorSpec(
         "close_lost", "Close as lost", "Закрыть как проигранную",
         params=(P("reason", "str", "Lost reason", "Причина отказа", required=True,
@@ -228,7 +228,7 @@ CATALOGUE: dict[str, OperatorSpec] = {op.name: op for op in (
                 P("body", "str", "Body template", "Шаблон тела", default="",
                   help="Text; {{ deal.… }} placeholders are filled by the host",
                   help_ru="Текст; подстановки {{ deal.… }} заполняет система"),
-                P("timeout", "int", "Timeout, s", "Таймаут, с", default=10, minimum=1, maximum=60),
+                P("timeout", "int", "Timeout, s", "Таймаут, с", default=10, minimum=1, maximum=30),
                 P("retries", "int", "Retries", "Повторы", default=0, minimum=0, maximum=10))),
     OperatorSpec(
         "notify", "Notify colleagues", "Уведомить сотрудников",
