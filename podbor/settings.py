@@ -86,6 +86,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not shared-cache memory: concurrency tests need SQLite's real locking and busy timeout. One per
     # process, so that parallel test runs do not share it; the test runner deletes it at the end.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+elif env_bool("DB_PREPARED_STATEMENTS", True):
+    # Django's own statements are never prepared; this lets podbor.lib.statements prepare the few hot ones it runs.
+    # Off (false) behind a pooler in transaction mode that cannot keep prepared statements (PgBouncer before 1.21).
+    # Generic plans for them: planned once, not for each run (left to choose, PostgreSQL keeps planning a statement
+    # with an array of ids for each run). Only prepared statements have plans to keep: Django's own are not.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["prepare_threshold"] = 2**31 - 1
+    options["options"] = f"{options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -22,12 +22,14 @@ from podbor.crm.models import Deal, TimelineEntry
 from podbor.crm.selectors import users_assignable_by
 from podbor.crm.services import deal_update, timeline_add
 from podbor.crm.services.deals import deals_set_responsible
+from podbor.lib import statements
 from podbor.lib.errors import PermissionRefused, ValidationFailed
 from podbor.routing.models import Assignment, DistributionRule, QueuedDeal, RuleMember
 from podbor.routing.services.eligibility import (
     Candidate,
     Loads,
     Mark,
+    MemberRead,
     Reasons,
     RuleState,
     compiled_in,
@@ -105,6 +107,7 @@ class AssignmentBatch:
     saves what was decided."""
 
     def __init__(self, deals: list[Deal], exclude: frozenset = frozenset()) -> None:
+        self.given = deals
         self.ids = [d.pk for d in deals]
         self.exclude = exclude
         self.decisions: list[Decision] = []
@@ -113,7 +116,8 @@ class AssignmentBatch:
         self.reasons = Reasons()
 
     def decide(self) -> list[Decision]:
-        found, rules = _deals_and_rules(sorted(set(self.ids)))
+        at = timezone.now()
+        found, rules, read = _deals_and_rules(sorted(set(self.ids)), _guess_reads(self.given), at)
         deals = [found[pk] for pk in self.ids if pk in found]
         self.closed = [d.pk for d in deals if d.closed_at is not None and d.queued]
         deals = [d for d in deals if d.closed_at is None]
@@ -123,7 +127,8 @@ class AssignmentBatch:
         # A batch deal moved away from its untouched manager lowers that count: the bound of what a capped count
         # may lose.
         loads = Loads(uncertain=sum(1 for d in deals if d.responsible_id is not None and d.touched_at is None))
-        self.states = rule_states(rules, at=timezone.now(), loads=loads)
+        self.states = rule_states(rules, at=at, loads=loads, read=read)
+        _remember_rules(deals, rule_of, self.states)
         pairs = [(self.states[rule_of[d.pk]].rule, d) for d in deals if rule_of[d.pk] in self.states]
         skill_names = field_skills(pairs)
         history = _History(deals, wanted={d.contact_id for rule, d in pairs if rule.returning_candidate})
@@ -243,28 +248,49 @@ class AssignmentBatch:
         return {q.deal_id for q in fresh}
 
 
-def _deals_and_rules(ids: list[int]) -> tuple[dict[int, Deal], list[DistributionRule]]:
+def _deals_and_rules(ids: list[int], guesses: list[MemberRead],
+                     at: datetime.datetime) -> tuple[dict[int, Deal], list[DistributionRule], dict[MemberRead, list]]:
     """The deals, locked in id order, as every batch locks them; then the rules their open ones match, locked in
-    id order. Two statements (the rules are read once their deals are locked), in one round trip on PostgreSQL."""
-    deals_sql, deals_params = compiled_in(("deals",), _deals_query, ids)
-    rules_sql, rules_params = compiled_in(("matched rules",), _matched_rules_query, ids)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # psycopg binds client-side: several statements go as one query
-            cursor.execute(f"{deals_sql}; {rules_sql}", (*deals_params, *rules_params))
-            deals = _instances(Deal, cursor)
-            cursor.nextset()
-        else:
-            cursor.execute(deals_sql, deals_params)
-            deals = _instances(Deal, cursor)
-            cursor.execute(rules_sql, rules_params)
-        rules = _instances(DistributionRule, cursor)
-    return {d.pk: d for d in deals}, rules
+    id order; then the guessed member reads. In one round trip on PostgreSQL: each statement runs once the one
+    before it has its locks, and reads the data as of its own start."""
+    deals, rules, *members = statements.run(compiled_in(("deals",), _deals_query, ids),
+                                            compiled_in(("matched rules",), _matched_rules_query, ids),
+                                            *(guess.statement(at) for guess in guesses))
+    read = {guess: result.rows for guess, result in zip(guesses, members, strict=True)}
+    return {d.pk: d for d in _instances(Deal, deals)}, _instances(DistributionRule, rules), read
 
 
-def _instances(model, cursor) -> list:
-    """Model instances of the cursor's rows, as ``Model.objects.raw`` makes them: the model's columns converted
+# The rule each pipeline and source matched last, by database: (id, only_present, max_open_untouched, strategy).
+_LAST_RULES: dict[tuple, tuple] = {}
+
+
+def _guess_reads(deals: list[Deal]) -> list[MemberRead]:
+    """The member reads the deals will most likely need, from the rules their pipeline and source matched last
+    (as the caller's copies of the deals say; the locked rows decide)."""
+    uncertain = sum(1 for d in deals if d.responsible_id is not None and d.touched_at is None)
+    guesses: dict[MemberRead, None] = {}
+    for deal in deals:
+        last = _LAST_RULES.get((connection.alias, deal.pipeline_id, deal.source))
+        if last is not None:
+            guesses[MemberRead.of_values(*last, uncertain=uncertain)] = None
+    return list(guesses)
+
+
+def _remember_rules(deals: list[Deal], rule_of: dict[int, int | None], states: dict[int, RuleState]) -> None:
+    if len(_LAST_RULES) > 1024:
+        _LAST_RULES.clear()
+    for deal in deals:
+        state = states.get(rule_of[deal.pk])
+        if state is not None:
+            rule = state.rule
+            _LAST_RULES[(connection.alias, deal.pipeline_id, deal.source)] = (
+                rule.pk, rule.only_present, rule.max_open_untouched, rule.strategy)
+
+
+def _instances(model, result: statements.Result) -> list:
+    """Model instances of the statement's rows, as ``Model.objects.raw`` makes them: the model's columns converted
     as a query would, any other column (an annotation) set as it came."""
-    names = tuple(column[0] for column in cursor.description)
+    names = result.columns
 
     def plan() -> tuple:
         by_column = {f.column: f for f in model._meta.concrete_fields}
@@ -277,7 +303,7 @@ def _instances(model, cursor) -> list:
     field_names = [name for _i, name in model_at]
     compiler = connection.ops.compiler("SQLCompiler")(Query(model), connection, connection.alias)
     converters = compiler.get_converters(columns)
-    rows = cursor.fetchall()
+    rows = result.rows
     if converters:
         rows = compiler.apply_converters(rows, converters)
     made = []
@@ -301,12 +327,12 @@ def _deals_query(ids: list[int]) -> QuerySet:
     deal's lock)."""
     queued = QueuedDeal.objects.filter(deal_id=OuterRef("pk"))
     return (Deal.objects.select_for_update(of=("self",)).annotate(matched_rule=_matched_rule(), queued=Exists(queued))
-            .order_by("pk").filter(pk__in=ids))
+            .order_by("pk").filter(pk__any_of=ids))
 
 
 def _matched_rules_query(ids: list[int]) -> QuerySet:
     """The rules the open deals match, locked (run after the deals are: the deals' lock keeps what they match)."""
-    matched = Deal.objects.annotate(rule=_matched_rule()).filter(pk__in=ids, closed_at__isnull=True).values("rule")
+    matched = Deal.objects.annotate(rule=_matched_rule()).filter(closed_at__isnull=True, pk__any_of=ids).values("rule")
     return rules_locked().filter(pk__in=Subquery(matched))
 
 
