@@ -23,7 +23,7 @@ from podbor.accounts.selectors import users_present
 from podbor.crm.models import Deal
 from podbor.lib import statements
 from podbor.lib.lookups import any_of_parameter
-from podbor.routing.models import DistributionRule, RuleMember
+from podbor.routing.models import DistributionRule, ManagerLoad, RuleMember
 from podbor.routing.selectors import reason_text, untouched_counts
 
 # Least loaded counts each manager up to this many open untouched leads first (x16 while everyone reaches it).
@@ -198,16 +198,15 @@ def _members_query(rule_id: int, only_present: bool, at: datetime.datetime, cap:
 
 
 def _untouched(cap: int | None):
-    """Each member's open untouched leads up to ``cap``, as podbor.routing.selectors.untouched_counts counts them,
-    in the member read itself: one statement (a round trip and a plan, on PostgreSQL) less."""
+    """Each member's open untouched leads up to ``cap``, from the counter the database keeps (``ManagerLoad``), in
+    the member read itself: one statement (a round trip and a plan, on PostgreSQL) less."""
     if cap is None:
         return Value(None, output_field=IntegerField())
     qn = connection.ops.quote_name
-    hint = " INDEXED BY deal_untouched_idx" if connection.vendor == "sqlite" else ""
+    least = "LEAST" if connection.vendor == "postgresql" else "MIN"
     member = f"{qn(RuleMember._meta.db_table)}.{qn(RuleMember._meta.get_field('user').column)}"
-    return RawSQL(f"SELECT COUNT(*) FROM (SELECT 1 FROM {qn(Deal._meta.db_table)}{hint} WHERE responsible_id = "  # noqa: S608, S611 - names from the models
-                  f"{member} AND closed_at IS NULL AND touched_at IS NULL LIMIT %s) AS untouched", (cap,),
-                  output_field=IntegerField())
+    return RawSQL(f"COALESCE((SELECT {least}(open_untouched, %s) FROM {qn(ManagerLoad._meta.db_table)} "  # noqa: S608, S611 - names from the models
+                  f"WHERE user_id = {member}), 0)", (cap,), output_field=IntegerField())
 
 
 def _as_datetime(value: str | None) -> datetime.datetime | None:
