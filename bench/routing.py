@@ -158,11 +158,12 @@ def _decisions(pipeline: Pipeline, n: int) -> tuple[list[float], list[float]]:
     return whole, choice
 
 
-def _line(label: str, values: list[float], *, target: float, on_median: bool = False) -> None:
+def _line(label: str, values: list[float], *, target: float | None, on_median: bool = False) -> None:
     median, p99 = statistics.median(values), percentile(values, 0.99)
     measured, name = (median, "median") if on_median else (p99, "p99")
-    print(f"{label:<44}{len(values):>6}{median:>9.2f}{p99:>9.2f}{max(values):>9.2f}"
-          f"   target {name} ≤ {target:g} ms: {'met' if measured <= target else 'NOT met'}")
+    verdict = (f"   target {name} ≤ {target:g} ms: {'met' if measured <= target else 'NOT met'}" if target is not None
+               else "   (for reference)")
+    print(f"{label:<44}{len(values):>6}{median:>9.2f}{p99:>9.2f}{max(values):>9.2f}{verdict}")
 
 
 def _decision_bench(managers: int, deals: int, untouched: float, decisions: int, batches: int) -> None:
@@ -195,8 +196,10 @@ def _decision_bench(managers: int, deals: int, untouched: float, decisions: int,
         weights = options.pop("weights", None)
         _rule(pipeline, users, name, strategy, weights=weights, **options)
         whole, choice = _decisions(pipeline, decisions)
-        for label, values in ((f"{name}: decision", choice), (f"{name}: deal_assign", whole)):
-            _line(label, values, target=5)
+        # The target is the decision's (who takes the lead, and why each other manager does not); the whole
+        # assignment adds writing it: the deal, the Assignment with every manager's reason, the timeline, events.
+        _line(f"{name}: decision", choice, target=5)
+        _line(f"{name}: deal_assign", whole, target=None)
         batched.append((f"{name}: per deal", _batches(pipeline, batches)))
         _clean_up()
     few = _rule(pipeline, users[:10], "least loaded, 10 managers", "least_loaded")
