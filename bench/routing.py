@@ -222,11 +222,9 @@ def _decision_bench(managers: int, deals: int, untouched: float, decisions: int,
 
 def _clean_up() -> None:
     """Remove what the decisions added, so that every case (and a kept database next time) starts from the same
-    backlog of untouched leads. PostgreSQL: and VACUUM, as autovacuum keeps a table this old, so that counts over
-    the partial index stay index-only scans instead of a heap visit per lead (a migration that rewrote the table,
-    or the deleted leads, would leave them so). INDEX_CLEANUP ON: left to itself VACUUM skips cleaning the indexes
-    when few pages hold deleted leads, and those pages then stay "not all visible" (2,500 heap visits a decision
-    after a few runs)."""
+    backlog of untouched leads. PostgreSQL: and VACUUM, as autovacuum keeps a table this old, so that every case
+    starts from the same table whatever earlier runs deleted. INDEX_CLEANUP ON: left to itself VACUUM skips cleaning
+    the indexes when few pages hold deleted leads, and those pages then stay "not all visible"."""
     Deal.objects.filter(source="bench-new").delete()
     Contact.objects.filter(source=MARK).delete()
     if connection.vendor == "postgresql":

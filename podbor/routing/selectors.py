@@ -57,17 +57,12 @@ def rules_list() -> QuerySet[DistributionRule]:
         "members__user", "required_skills").order_by("pipeline__order", "pipeline_id", "priority", "id")
 
 
-def untouched_counts(user_ids: Iterable[int], *, cap: int | None = None) -> dict[int, int]:
-    """Open deals not yet touched per manager, from the counters the database keeps (``ManagerLoad``).
-
-    With ``cap`` each count is given at most as ``cap`` (what a limit check needs; the assignment's bookkeeping
-    treats a count at the cap as "at least")."""
+def untouched_counts(user_ids: Iterable[int]) -> dict[int, int]:
+    """Open deals not yet touched per manager, from the counters the database keeps (``ManagerLoad``)."""
     ids = [int(pk) for pk in user_ids]
     counts = dict.fromkeys(ids, 0)
     if ids:
         counts.update(ManagerLoad.objects.filter(user__id__any_of=ids).values_list("user_id", "open_untouched"))
-    if cap is not None:
-        counts = {pk: min(n, int(cap)) for pk, n in counts.items()}
     return counts
 
 

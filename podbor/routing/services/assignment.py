@@ -124,9 +124,7 @@ class AssignmentBatch:
         if not deals:
             return []
         rule_of = {d.pk: d.matched_rule for d in deals}
-        # A batch deal moved away from its untouched manager lowers that count: the bound of what a capped count
-        # may lose.
-        loads = Loads(uncertain=sum(1 for d in deals if d.responsible_id is not None and d.touched_at is None))
+        loads = Loads()
         self.states = rule_states(rules, at=at, loads=loads, read=read)
         _remember_rules(deals, rule_of, self.states)
         pairs = [(self.states[rule_of[d.pk]].rule, d) for d in deals if rule_of[d.pk] in self.states]
@@ -267,12 +265,11 @@ _LAST_RULES: dict[tuple, tuple] = {}
 def _guess_reads(deals: list[Deal]) -> list[MemberRead]:
     """The member reads the deals will most likely need, from the rules their pipeline and source matched last
     (as the caller's copies of the deals say; the locked rows decide)."""
-    uncertain = sum(1 for d in deals if d.responsible_id is not None and d.touched_at is None)
     guesses: dict[MemberRead, None] = {}
     for deal in deals:
         last = _LAST_RULES.get((connection.alias, deal.pipeline_id, deal.source))
         if last is not None:
-            guesses[MemberRead.of_values(*last, uncertain=uncertain)] = None
+            guesses[MemberRead.of_values(*last)] = None
     return list(guesses)
 
 

@@ -24,11 +24,8 @@ from podbor.crm.models import Deal
 from podbor.lib import statements
 from podbor.lib.lookups import any_of_parameter
 from podbor.routing.models import DistributionRule, ManagerLoad, RuleMember
-from podbor.routing.selectors import reason_text, untouched_counts
+from podbor.routing.selectors import reason_text
 
-# Least loaded counts each manager up to this many open untouched leads first (x16 while everyone reaches it).
-LEAST_LOADED_FIRST_CAP = 64
-LEAST_LOADED_MAX_CAP = 64 * 16**2
 ELIGIBLE = "eligible"
 
 
@@ -177,9 +174,9 @@ _MEMBER_VALUES = ("pk", "user_id", "member_name", "absent", "user__team_id", "we
                   "assigned_count", "last_turn", "untouched")
 
 
-def _members_query(rule_id: int, only_present: bool, at: datetime.datetime, cap: int | None) -> QuerySet:
+def _members_query(rule_id: int, only_present: bool, at: datetime.datetime, counted: bool) -> QuerySet:
     """The rule's active members, each with its name as shown, "paused" or "off" when it may not take leads now
-    (else empty), and its open untouched leads up to ``cap``: computed by the database, so that 200 rows bring
+    (else empty), and (``counted``) its open untouched leads: computed by the database, so that 200 rows bring
     few values (receiving and converting them was a third of the read)."""
     members = RuleMember.objects.filter(rule_id=rule_id, user__is_active=True).order_by("id")
     absent = Value("")
@@ -194,19 +191,18 @@ def _members_query(rule_id: int, only_present: bool, at: datetime.datetime, cap:
     # Python parsing of 200 of them was a fifth of the decision; fromisoformat reads the text in C.
     last_turn = Cast("last_assigned_at", output_field=CharField())
     return members.annotate(member_name=name, absent=absent, last_turn=last_turn,
-                            untouched=_untouched(cap)).values_list(*_MEMBER_VALUES)
+                            untouched=_untouched(counted)).values_list(*_MEMBER_VALUES)
 
 
-def _untouched(cap: int | None):
-    """Each member's open untouched leads up to ``cap``, from the counter the database keeps (``ManagerLoad``), in
-    the member read itself: one statement (a round trip and a plan, on PostgreSQL) less."""
-    if cap is None:
+def _untouched(counted: bool):
+    """Each member's open untouched leads, from the counter the database keeps (``ManagerLoad``), in the member read
+    itself: one statement (a round trip and a plan, on PostgreSQL) less."""
+    if not counted:
         return Value(None, output_field=IntegerField())
     qn = connection.ops.quote_name
-    least = "LEAST" if connection.vendor == "postgresql" else "MIN"
     member = f"{qn(RuleMember._meta.db_table)}.{qn(RuleMember._meta.get_field('user').column)}"
-    return RawSQL(f"COALESCE((SELECT {least}(open_untouched, %s) FROM {qn(ManagerLoad._meta.db_table)} "  # noqa: S608, S611 - names from the models
-                  f"WHERE user_id = {member}), 0)", (cap,), output_field=IntegerField())
+    return RawSQL(f"COALESCE((SELECT open_untouched FROM {qn(ManagerLoad._meta.db_table)} "  # noqa: S608, S611 - names from the models
+                  f"WHERE user_id = {member}), 0)", (), output_field=IntegerField())
 
 
 def _as_datetime(value: str | None) -> datetime.datetime | None:
@@ -270,38 +266,35 @@ class MemberRead(NamedTuple):
 
     rule_id: int
     only_present: bool
-    cap: int | None  # open untouched leads are counted up to this; None: not counted
+    counted: bool  # a limit or least loaded: open untouched leads are read
 
     @classmethod
-    def of(cls, rule: DistributionRule, *, uncertain: int) -> "MemberRead":
-        return cls.of_values(rule.pk, rule.only_present, rule.max_open_untouched, rule.strategy, uncertain=uncertain)
+    def of(cls, rule: DistributionRule) -> "MemberRead":
+        return cls.of_values(rule.pk, rule.only_present, rule.max_open_untouched, rule.strategy)
 
     @classmethod
-    def of_values(cls, rule_id: int, only_present: bool, limit: int | None, strategy: str, *,
-                  uncertain: int) -> "MemberRead":
-        # Up to the limit (a count at the limit is all a limit check needs), or the first cap of least loaded.
-        cap = (limit + uncertain if limit is not None
-               else LEAST_LOADED_FIRST_CAP if strategy == DistributionRule.Strategy.LEAST_LOADED else None)
-        return cls(rule_id, only_present, cap)
+    def of_values(cls, rule_id: int, only_present: bool, limit: int | None, strategy: str) -> "MemberRead":
+        return cls(rule_id, only_present, limit is not None or strategy == DistributionRule.Strategy.LEAST_LOADED)
 
     def statement(self, at: datetime.datetime) -> tuple[str, tuple]:
         """The read, compiled once (compiling costs more than running it): with ``only_present`` the moment's
         values are put in its parameters. Only if that cannot be done is it compiled for every second."""
-        rule_id, cap, at = self.rule_id, self.cap, at.replace(microsecond=0)
+        rule_id, counted, at = self.rule_id, self.counted, at.replace(microsecond=0)
         if not self.only_present:
-            return compiled(("members", rule_id, cap), lambda: _members_query(rule_id, False, at, cap))
+            return compiled(("members", rule_id, counted), lambda: _members_query(rule_id, False, at, counted))
         # What the presence check's SQL depends on besides the moment: the local time zone and the grace period.
         depends = (timezone.get_current_timezone_name(), settings.PRESENCE_GRACE_MINUTES)
-        template, = kept(("members at", rule_id, cap, *depends),
-                         lambda: (_moment_template(lambda moment: _members_query(rule_id, True, moment, cap), at),))
+        template, = kept(("members at", rule_id, counted, *depends),
+                         lambda: (_moment_template(lambda moment: _members_query(rule_id, True, moment, counted), at),))
         if template is not None:
             return template.at(at)
-        return compiled(("members", rule_id, cap, at, *depends), lambda: _members_query(rule_id, True, at, cap))
+        return compiled(("members", rule_id, counted, at, *depends),
+                        lambda: _members_query(rule_id, True, at, counted))
 
 
 def _members(read: MemberRead, rows: list[tuple] | None, at: datetime.datetime, loads: "Loads") -> list[Candidate]:
     """The rule's active members (``rows`` if they were read already); with ``only_present`` those not at work are
-    marked "paused" or "off". With a cap their open untouched leads are counted (up to it) into ``loads``."""
+    marked "paused" or "off". Their open untouched leads, if read, go into ``loads``."""
     if rows is None:
         rows = statements.run(read.statement(at))[0].rows
     candidates = []
@@ -313,8 +306,8 @@ def _members(read: MemberRead, rows: list[tuple] | None, at: datetime.datetime, 
             candidate.base_code = absent
         candidates.append(candidate)
         counts[user_id] = untouched
-    if read.cap is not None:
-        loads.take(counts, read.cap)
+    if read.counted:
+        loads.take(counts)
     return candidates
 
 
@@ -359,7 +352,7 @@ def rule_states(rules: list[DistributionRule], *, at: datetime.datetime, loads: 
             needed.setdefault(rule_id, []).append((code, name))
     states = {}
     for rule in rules:
-        members = MemberRead.of(rule, uncertain=loads.uncertain)
+        members = MemberRead.of(rule)
         candidates = _members(members, (read or {}).get(members), at, loads)
         if rule.team_id is not None:
             for c in candidates:
@@ -380,7 +373,7 @@ def rule_states(rules: list[DistributionRule], *, at: datetime.datetime, loads: 
                         c.base_code, c.base_params = "skill", {"skill": missing}
         for c in candidates:
             c.code, c.params = c.base_code, c.base_params
-        states[rule.pk] = RuleState(rule=rule, candidates=candidates, counting=members.cap is not None)
+        states[rule.pk] = RuleState(rule=rule, candidates=candidates, counting=members.counted)
     return states
 
 
@@ -410,34 +403,25 @@ def judge(state: RuleState, deal: Deal, *, skill_names: dict[str, str], loads: "
     limit = state.rule.max_open_untouched
     now = loads.now
     if limit is not None:
-        loads.settle_limit([c.user_id for c in eligible], limit)
         for c in eligible:
             c.untouched = now[c.user_id]
             if c.untouched >= limit:
                 c.skip("limit", limit=limit)
         eligible = [c for c in eligible if c.code == ELIGIBLE]
     if state.least_loaded and eligible:
-        loads.settle_least([c.user_id for c in eligible])
         for c in eligible:
             c.untouched = now[c.user_id]
     return eligible
 
 
 class Loads:
-    """Open untouched leads per manager for one batch of deals.
+    """Open untouched leads per manager for one batch of deals: as the counters said when the batch read its rules'
+    managers, plus the batch's own hand-outs. Nothing is written before the batch ends, so this is what a decision
+    made after the earlier ones would read."""
 
-    Counted from the partial index with a bounded cost: each manager only up to what the decision needs (at or
-    above the limit is "at least the limit"; least loaded only needs the smallest count). Nothing is written before
-    the batch ends, so what was counted plus the batch's own hand-outs is what a decision made after the earlier ones
-    would count. A count stopped at a cap is a lower bound, and is counted again, higher, whenever a decision
-    depends on more."""
-
-    def __init__(self, *, uncertain: int = 0) -> None:
-        self.now: dict[int, int] = {}  # manager → count now: as counted, plus the batch's hand-outs
-        self.counted: dict[int, int] = {}
-        self.capped: dict[int, int] = {}  # manager → the cap the count stopped at
+    def __init__(self) -> None:
+        self.now: dict[int, int] = {}  # manager → count now: as read, plus the batch's hand-outs
         self.delta: dict[int, int] = {}
-        self.uncertain = uncertain  # leads of the batch that may leave their untouched manager: how far counts fall
 
     def moved(self, *, to: int, away_from: int | None) -> None:
         for pk, change in ((to, 1), (away_from, -1)):
@@ -446,43 +430,8 @@ class Loads:
                 if pk in self.now:
                     self.now[pk] += change
 
-    def _set(self, pk: int, n: int, cap: int | None) -> None:
-        self.counted[pk] = n
-        self.now[pk] = n + self.delta.get(pk, 0)
-        if cap is not None and n >= cap:
-            self.capped[pk] = cap
-        else:
-            self.capped.pop(pk, None)
-
-    def _count(self, ids: list[int], cap: int | None) -> None:
-        counts = untouched_counts(ids, cap=cap)
-        for pk in ids:
-            self._set(pk, counts.get(pk, 0), cap)
-
-    def take(self, counts: dict[int, int], cap: int) -> None:
-        """Counts made up to ``cap`` (the batch's first, before any of its hand-outs); a manager already counted
-        keeps the count that says more."""
+    def take(self, counts: dict[int, int]) -> None:
+        """Counts as read (a manager in two rules of the batch is read twice, alike: the first is kept)."""
         for pk, n in counts.items():
-            known = self.capped.get(pk, 0) if pk in self.counted else None
-            if known is None or (known and (n < cap or cap > known)):
-                self._set(pk, n, cap)
-
-    def settle_limit(self, ids: list[int], limit: int) -> None:
-        """Exact enough to tell who is below ``limit``."""
-        if not self.capped:
-            return
-        unsure = [pk for pk in ids if pk in self.capped and self.now[pk] < limit]
-        if unsure:
-            cap = limit + self.uncertain
-            self._count(unsure, cap if cap > max(self.capped[pk] for pk in unsure) else None)
-
-    def settle_least(self, ids: list[int]) -> None:
-        """Exact enough to tell who has the fewest: a capped count must be above the smallest exact one."""
-        while self.capped:
-            exact = [self.now[pk] for pk in ids if pk not in self.capped]
-            least = min(exact) if exact else None
-            unsure = [pk for pk in ids if pk in self.capped and (least is None or self.now[pk] <= least)]
-            if not unsure:
-                return
-            cap = max(self.capped[pk] for pk in unsure) * 16
-            self._count(unsure, cap if cap <= LEAST_LOADED_MAX_CAP else None)
+            if pk not in self.now:
+                self.now[pk] = n + self.delta.get(pk, 0)

@@ -52,6 +52,6 @@ def test_a_stale_copy_of_the_deal_is_decided_by_the_locked_row(pipeline):
 
     assignment = deal_assign(deal=stale)
 
-    # Read with the locked row's one more uncertain count: anna has two untouched leads, over her limit
+    # As the locked rows say: anna has two untouched leads (this one too), over her limit
     assert assignment.user_id == boris.pk
     assert {row["user"]: row["code"] for row in assignment.considered}[anna.pk] == "limit"

@@ -1,19 +1,9 @@
-"""Counting open untouched leads stays exact where the decision needs it while each manager is counted only up to
-what matters: up to the limit, or (least loaded) up to a cap raised while everyone reaches it (forced here by a cap
-of 1 lead)."""
-
-import pytest
+"""Open untouched leads decide the limit and least loaded, and a batch sees its own hand-outs in them."""
 
 from podbor.crm.models import Deal
 from podbor.routing.models import DistributionRule
-from podbor.routing.services import deal_assign, deals_assign, eligibility
+from podbor.routing.services import deal_assign, deals_assign
 from podbor.routing.tests.distribution import manager, new_deal, rule
-
-
-@pytest.fixture(params=[None, 1], ids=["first cap", "cap of one lead"])
-def first_cap(request, monkeypatch):
-    if request.param is not None:
-        monkeypatch.setattr(eligibility, "LEAST_LOADED_FIRST_CAP", request.param)
 
 
 def _give(user, n, pipeline):
@@ -33,7 +23,7 @@ def test_the_limit_skips_a_manager_at_the_limit(pipeline):
     assert {r["user"]: r["code"] for r in assignment.considered}[full.pk] == "limit"
 
 
-def test_least_loaded_finds_the_smallest_count(pipeline, first_cap):
+def test_least_loaded_finds_the_smallest_count(pipeline):
     a, b, c = manager("a"), manager("b"), manager("c")
     _give(a, 5, pipeline)
     _give(b, 3, pipeline)
@@ -43,8 +33,7 @@ def test_least_loaded_finds_the_smallest_count(pipeline, first_cap):
     assert deal_assign(deal=new_deal(pipeline)).user_id == b.pk
 
 
-def test_least_loaded_in_a_batch_counts_again_when_the_batch_passes_the_cap(pipeline, monkeypatch):
-    monkeypatch.setattr(eligibility, "LEAST_LOADED_FIRST_CAP", 4)
+def test_least_loaded_in_a_batch_counts_its_own_hand_outs(pipeline):
     a, b = manager("a"), manager("b")
     _give(a, 6, pipeline)
     _give(b, 2, pipeline)
@@ -52,6 +41,6 @@ def test_least_loaded_in_a_batch_counts_again_when_the_batch_passes_the_cap(pipe
 
     chosen = [x.user_id for x in deals_assign(deals=[new_deal(pipeline) for _ in range(6)])]
 
-    # b takes leads up to a's 6 (past the first cap of 4, where a was only "at least 4"), then they alternate.
+    # b takes leads up to a's 6, then they alternate.
     assert chosen[:4] == [b.pk] * 4
     assert sorted(chosen[4:]) == sorted([a.pk, b.pk])
